@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// LandmarkAR: visual positioning, asset optimization, motion retargeting and anchoring
+// for landmark AR. See ../shared/ARCHITECTURE.md-style layout in README.md.
+let package = Package(
+    name: "LandmarkAR",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "landmark", targets: ["landmark"]),
+        .library(name: "Geometry", targets: ["Geometry"]),
+        .library(name: "LandmarkMap", targets: ["LandmarkMap"]),
+        .library(name: "Reconstruction", targets: ["Reconstruction"]),
+        .library(name: "Localization", targets: ["Localization"]),
+        .library(name: "Rendering", targets: ["Rendering"]),
+        .library(name: "AssetPipeline", targets: ["AssetPipeline"]),
+        .library(name: "Motion", targets: ["Motion"]),
+        .library(name: "Anchoring", targets: ["Anchoring"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // System libraries: SwiftPM passes pkg-config's flags to the targets that depend on them.
+        .systemLibrary(name: "COpenCV", pkgConfig: "opencv4", providers: [.apt(["libopencv-dev"])]),
+        .systemLibrary(name: "CEigen", pkgConfig: "eigen3", providers: [.apt(["libeigen3-dev"])]),
+
+        // C++17: OpenCV and Eigen behind one plain C header. The only C++ in the package.
+        .target(name: "CVBridge", dependencies: ["COpenCV", "CEigen"]),
+
+        // Swift modules, one job each. Geometry has no dependencies.
+        .target(name: "Geometry"),
+        .target(name: "Support", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "LandmarkMap", dependencies: [
+            "Geometry", "Support", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "Rendering", dependencies: ["Geometry", "CVBridge", "Support"]),
+        .target(name: "Reconstruction", dependencies: [
+            "Geometry", "CVBridge", "LandmarkMap", "Support",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Localization", dependencies: ["Geometry", "CVBridge", "LandmarkMap", "Support"]),
+        .target(name: "AssetPipeline", dependencies: ["Geometry", "CVBridge", "Rendering", "Support"]),
+        .target(name: "Motion", dependencies: ["Geometry", "AssetPipeline", "Support"]),
+        .target(name: "Anchoring", dependencies: [
+            "Geometry", "LandmarkMap", "Rendering", "AssetPipeline", "Motion", "Support",
+        ]),
+        .executableTarget(name: "landmark", dependencies: [
+            "Geometry", "LandmarkMap", "Reconstruction", "Localization", "Rendering",
+            "AssetPipeline", "Motion", "Anchoring", "Support",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "LandmarkMapTests", dependencies: ["LandmarkMap", "Geometry"]),
+        .testTarget(name: "ReconstructionTests", dependencies: [
+            "Reconstruction", "Rendering", "LandmarkMap", "Geometry", "CVBridge",
+        ]),
+        .testTarget(name: "LocalizationTests", dependencies: [
+            "Localization", "Reconstruction", "Rendering", "LandmarkMap", "Geometry",
+        ]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Geometry"]),
+        .testTarget(name: "AssetPipelineTests", dependencies: ["AssetPipeline", "Rendering", "Geometry"]),
+        .testTarget(name: "MotionTests", dependencies: ["Motion", "AssetPipeline", "Geometry"]),
+        .testTarget(name: "CLITests", dependencies: ["landmark"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

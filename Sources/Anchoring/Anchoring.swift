@@ -1,0 +1,2 @@
+// Anchoring: see README.md. (module under construction)
+import Geometry

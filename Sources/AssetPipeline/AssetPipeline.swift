@@ -1,0 +1,2 @@
+// AssetPipeline: see README.md. (module under construction)
+import Geometry

@@ -1,0 +1,119 @@
+import Geometry
+
+/// A landmark's feature map in memory: what registration produces, what the store writes
+/// to a `.landmark` file and what localization indexes. Value type; ids are stable within
+/// one map and are the store's primary keys.
+///
+/// Frame: the landmark frame. When `metadata.isMetric` it is metres, Y up (gravity-aligned);
+/// otherwise it is the reconstruction's own arbitrary gauge and scale.
+public struct FeatureMap: Sendable, Equatable {
+    public var metadata: MapMetadata
+    public var cameras: [MapCamera]
+    public var keyframes: [Keyframe]
+    public var points: [MapPoint]
+
+    public init(metadata: MapMetadata, cameras: [MapCamera] = [], keyframes: [Keyframe] = [],
+                points: [MapPoint] = []) {
+        self.metadata = metadata
+        self.cameras = cameras
+        self.keyframes = keyframes
+        self.points = points
+    }
+
+    public func camera(id: Int64) -> MapCamera? { cameras.first { $0.id == id } }
+    public func keyframe(id: Int64) -> Keyframe? { keyframes.first { $0.id == id } }
+    public var observationCount: Int { points.reduce(0) { $0 + $1.observations.count } }
+}
+
+/// The kind of local feature the map's descriptors are.
+public enum FeatureKind: String, Sendable, Codable, CaseIterable {
+    /// SIFT, 128 bytes per descriptor (uint8-quantized, as COLMAP stores them).
+    case sift
+    /// ORB, 32 bytes per descriptor (binary, Hamming distance).
+    case orb
+
+    public var descriptorBytes: Int { self == .sift ? 128 : 32 }
+}
+
+public struct MapMetadata: Sendable, Equatable, Codable {
+    /// The landmark's id (the file's stem by default), e.g. "gate".
+    public var name: String
+    public var featureKind: FeatureKind
+    /// True when the frame is metres, Y up (aligned to priors or imported as metric).
+    public var isMetric: Bool
+    /// How the metric frame was obtained, e.g. "priors: 40 cameras, RMS 0.004 m"; nil when not metric.
+    public var alignment: String?
+    /// Seconds since 1970.
+    public var createdAt: Double
+    /// Free text: the tool and options that made the map.
+    public var generator: String
+
+    public init(name: String, featureKind: FeatureKind = .sift, isMetric: Bool = false,
+                alignment: String? = nil, createdAt: Double = 0, generator: String = "landmark") {
+        self.name = name; self.featureKind = featureKind; self.isMetric = isMetric
+        self.alignment = alignment; self.createdAt = createdAt; self.generator = generator
+    }
+}
+
+/// One physical camera (intrinsics shared by the keyframes that reference it).
+public struct MapCamera: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var intrinsics: CameraIntrinsics
+    public init(id: Int64, intrinsics: CameraIntrinsics) { self.id = id; self.intrinsics = intrinsics }
+}
+
+/// A registered image.
+public struct Keyframe: Sendable, Equatable, Codable {
+    public var id: Int64
+    /// The image's name relative to the photo folder, e.g. "0003.png".
+    public var name: String
+    public var cameraID: Int64
+    /// Landmark → camera (OpenCV axes), as COLMAP's cam_from_world.
+    public var cameraFromLandmark: Rigid3
+
+    public init(id: Int64, name: String, cameraID: Int64, cameraFromLandmark: Rigid3) {
+        self.id = id; self.name = name; self.cameraID = cameraID
+        self.cameraFromLandmark = cameraFromLandmark
+    }
+    /// The camera centre in the landmark frame.
+    public var center: Vec3 { cameraFromLandmark.centerOfTargetInSource }
+}
+
+/// One sighting of a map point in a keyframe, with the descriptor localization matches against.
+public struct Observation: Sendable, Equatable, Codable {
+    public var keyframeID: Int64
+    /// The keypoint's index in that keyframe's feature list (COLMAP's POINT2D_IDX).
+    public var keypointIndex: Int32
+    /// The keypoint's position in the keyframe's pixels.
+    public var pixel: Vec2
+    /// The keypoint's scale (diameter in pixels) and orientation (degrees); 0 when unknown.
+    public var size: Float
+    public var angle: Float
+    /// `metadata.featureKind.descriptorBytes` bytes; empty when unknown (e.g. an import
+    /// without images).
+    public var descriptor: [UInt8]
+
+    public init(keyframeID: Int64, keypointIndex: Int32, pixel: Vec2, size: Float = 0,
+                angle: Float = 0, descriptor: [UInt8] = []) {
+        self.keyframeID = keyframeID; self.keypointIndex = keypointIndex; self.pixel = pixel
+        self.size = size; self.angle = angle; self.descriptor = descriptor
+    }
+}
+
+/// A triangulated 3D point with its track.
+public struct MapPoint: Sendable, Equatable, Codable {
+    public var id: Int64
+    /// Position in the landmark frame.
+    public var position: Vec3
+    /// sRGB colour sampled from the images.
+    public var color: SIMD3<UInt8>
+    /// Mean reprojection error over the track, in pixels.
+    public var reprojectionError: Double
+    public var observations: [Observation]
+
+    public init(id: Int64, position: Vec3, color: SIMD3<UInt8> = .init(128, 128, 128),
+                reprojectionError: Double = 0, observations: [Observation] = []) {
+        self.id = id; self.position = position; self.color = color
+        self.reprojectionError = reprojectionError; self.observations = observations
+    }
+}

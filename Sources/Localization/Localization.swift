@@ -1,0 +1,2 @@
+// Localization: see README.md. (module under construction)
+import Geometry

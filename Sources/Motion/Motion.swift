@@ -1,0 +1,2 @@
+// Motion: see README.md. (module under construction)
+import Geometry

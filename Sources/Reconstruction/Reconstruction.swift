@@ -1,0 +1,2 @@
+// Reconstruction: see README.md. (module under construction)
+import Geometry

@@ -1,0 +1,2 @@
+// Rendering: see README.md. (module under construction)
+import Geometry

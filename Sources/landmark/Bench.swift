@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `landmark bench …`: benchmarks that print their figures as JSON on stdout.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a benchmark and print its figures as JSON.",
+        subcommands: []
+    )
+}

@@ -1,0 +1,1 @@
+// Tests for AssetPipeline live in this folder.

@@ -1,0 +1,1 @@
+// Tests for LandmarkMap live in this folder.

@@ -1,0 +1,1 @@
+// Tests for Motion live in this folder.

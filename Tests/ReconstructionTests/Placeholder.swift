@@ -1,0 +1,1 @@
+// Tests for Reconstruction live in this folder.

@@ -1,0 +1,1 @@
+// Tests for Rendering live in this folder.
