@@ -2,7 +2,7 @@
 import PackageDescription
 
 // LandmarkAR: visual positioning, asset optimization, motion retargeting and anchoring
-// for landmark AR. See ../shared/ARCHITECTURE.md-style layout in README.md.
+// for landmark AR. README.md describes the layout and the data flow.
 let package = Package(
     name: "LandmarkAR",
     platforms: [.macOS(.v14)],
@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Geometry"]),
         .testTarget(name: "AssetPipelineTests", dependencies: ["AssetPipeline", "Rendering", "Geometry"]),
         .testTarget(name: "MotionTests", dependencies: ["Motion", "AssetPipeline", "Geometry"]),
+        .testTarget(name: "AnchoringTests", dependencies: ["Anchoring", "LandmarkMap", "Geometry"]),
         .testTarget(name: "CLITests", dependencies: ["landmark"]),
     ],
     cxxLanguageStandard: .cxx17

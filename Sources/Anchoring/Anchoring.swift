@@ -1,2 +1,0 @@
-// Anchoring: see README.md. (module under construction)
-import Geometry
