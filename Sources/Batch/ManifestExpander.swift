@@ -62,9 +62,9 @@ struct ManifestExpander {
                 throw .manifest(file: fileName, line: lines[path], message: "'\(path)' must be a mapping of fields")
             }
             do {
-                try check(object, against: kind.parameters, path: path)
+                try check(object, against: kind.parameters, path: path, commonKeys: false)
             } catch let error {
-                throw .manifest(file: fileName, line: error.line, message: "defaults for '\(kindName)': \(error.message)")
+                throw .manifest(file: fileName, line: error.line, message: "defaults for '\(kindName)', field '\(error.field)': \(error.message)")
             }
             result[kindName] = object
         }
@@ -183,13 +183,14 @@ struct ManifestExpander {
     }
 
     /// Strict check of `fields` against `specs`: unknown keys (with the closest valid key) and types.
-    private func check(_ fields: [String: JSONValue], against specs: [ParameterSpec], path: String, prefix: String = "") throws(FieldError) {
+    private func check(_ fields: [String: JSONValue], against specs: [ParameterSpec], path: String, prefix: String = "",
+                       commonKeys: Bool = true) throws(FieldError) {
         let known = specs.map(\.key)
         for key in fields.keys.sorted() {
             let field = prefix + key
             let fieldPath = "\(path).\(key)"
             guard let spec = specs.first(where: { $0.key == key }) else {
-                let allowed = prefix.isEmpty ? known + Manifest.commonJobKeys : known
+                let allowed = prefix.isEmpty && commonKeys ? known + Manifest.commonJobKeys : known
                 throw FieldError(field: field, message: "unknown key\(suggestion(for: key, among: allowed)); valid keys: \(allowed.joined(separator: ", "))",
                                  line: lines[fieldPath])
             }
