@@ -16,11 +16,13 @@ let package = Package(
         .library(name: "AssetPipeline", targets: ["AssetPipeline"]),
         .library(name: "Motion", targets: ["Motion"]),
         .library(name: "Anchoring", targets: ["Anchoring"]),
+        .library(name: "Batch", targets: ["Batch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries: SwiftPM passes pkg-config's flags to the targets that depend on them.
@@ -47,9 +49,15 @@ let package = Package(
         .target(name: "Anchoring", dependencies: [
             "Geometry", "LandmarkMap", "Rendering", "AssetPipeline", "Motion", "Support",
         ]),
+        // Batch jobs over asset and motion libraries: manifest, SQLite job table, workers.
+        .target(name: "Batch", dependencies: [
+            "Support", "AssetPipeline", "Motion",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "landmark", dependencies: [
             "Geometry", "LandmarkMap", "Reconstruction", "Localization", "Rendering",
-            "AssetPipeline", "Motion", "Anchoring", "Support",
+            "AssetPipeline", "Motion", "Anchoring", "Support", "Batch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -66,6 +74,7 @@ let package = Package(
         .testTarget(name: "AssetPipelineTests", dependencies: ["AssetPipeline", "Rendering", "Geometry"]),
         .testTarget(name: "MotionTests", dependencies: ["Motion", "AssetPipeline", "Geometry"]),
         .testTarget(name: "AnchoringTests", dependencies: ["Anchoring", "LandmarkMap", "Geometry"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "landmark"]),
         .testTarget(name: "CLITests", dependencies: ["landmark"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Batch
+import Foundation
+
+/// `landmark batch exec-job` (hidden): runs one job in a child process for `batch run`.
+struct BatchExecJob: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec-job",
+        abstract: "Run one job for `batch run` (internal).",
+        shouldDisplay: false
+    )
+
+    @Option(help: "The job request (JSON) written by the batch.") var request: String
+    @Option(help: "Where to write the result (JSON).") var result: String
+    @Option(name: .customLong("parent-pid"), help: "Exit when this process is gone.") var parentPid: Int32?
+    @Option(name: .customLong("max-memory-mb"), help: "Address space the job may add, MiB.") var maxMemoryMB: Int?
+
+    func run() throws {
+        let status = ExecJob.main(requestPath: request, resultPath: result, parentPid: parentPid, maxMemoryMB: maxMemoryMB)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
