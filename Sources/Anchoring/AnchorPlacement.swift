@@ -211,3 +211,19 @@ public enum AnchorPlacer {
         return Rigid3(rotation: Matrix3(columns: x, up, cross(x, up)), translation: position)
     }
 }
+
+extension AnchorPlacement {
+    /// The stored form of this placement under `name`.
+    public func anchor(named name: String, createdAt: Double = Date().timeIntervalSince1970) -> Anchor {
+        Anchor(name: name, landmarkFromAnchor: landmarkFromAnchor, surfacePoint: surface.point,
+               surfaceNormal: surface.normal, createdAt: createdAt)
+    }
+}
+
+extension Anchor {
+    /// Anchor → camera for a camera localized at `cameraFromLandmark` (OpenCV camera axes):
+    /// what an AR client needs to draw content standing on the anchor.
+    public func cameraFromAnchor(_ cameraFromLandmark: Rigid3) -> Rigid3 {
+        cameraFromLandmark * landmarkFromAnchor
+    }
+}
