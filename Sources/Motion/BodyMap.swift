@@ -69,7 +69,7 @@ public struct BodyMap: Sendable, Equatable {
         public var words: [String]
         public var joined: String { words.joined() }
         public func has(_ w: String) -> Bool { words.contains(w) }
-        public func hasAny(_ ws: [String]) -> Bool { ws.contains { w in words.contains { $0.contains(w) } } }
+        public func hasAny(_ ws: [String]) -> Bool { let j = joined; return ws.contains { w in j.contains(w) } }
     }
 
     static let bodyWords = ["hip", "hand", "thumb", "finger", "fingers", "foot", "toe", "toes", "shoulder", "arm",
@@ -203,7 +203,7 @@ public struct BodyMap: Sendable, Equatable {
                     let c = chain(from: r)
                     let startsWithClavicle = w[r].hasAny(["clavicle", "collar"]) || c.count >= 4
                     let i0 = startsWithClavicle ? 1 : 0
-                    if c.count >= i0 + 3 { hand = c[i0 + 2] } else if c.count >= i0 + 2 { fore = c[i0 + 1] }
+                    if c.count >= i0 + 3, !w[c[i0 + 2]].hasAny(fingerWords) { hand = c[i0 + 2] } else if c.count >= i0 + 3 { fore = c[i0 + 1] } else if c.count >= i0 + 2 { fore = c[i0 + 1] }
                 }
             }
             if let hand {

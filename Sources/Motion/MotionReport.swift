@@ -54,7 +54,8 @@ public struct MotionReport: Codable, Sendable {
         for f in 0..<frames { sk.forwardKinematics(rotations: clip.rotations, translations: clip.translations, frame: f, into: &pose); rotations += pose.rotations }
         // Bone lengths.
         var boneErr = 0.0
-        for i in 0..<n where T.parents[i] >= 0 {
+        let hipsW = newIndex[tMap[.hips]!]
+        for i in 0..<n where T.parents[i] >= 0 && T.isAncestor(hipsW, of: T.parents[i]) {
             let j = order[i], p = order[T.parents[i]]
             let restLen = distance(restW.positions[j], restW.positions[p])
             guard restLen > 1e-6 else { continue }

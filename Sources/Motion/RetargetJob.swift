@@ -32,6 +32,55 @@ public enum RetargetJob {
         return out
     }
 
+    /// The result as BVH (centimetres): the hips subtree of the character, with virtual
+    /// parents applied (an IK-rig foot hangs under its lower leg), and an End Site at the
+    /// sole under each foot-chain leaf (its rest height above the floor).
+    public static func bvhDocument(_ clip: SkeletalClip, map: BodyMap) -> BVHDocument {
+        let sk = clip.skeleton
+        let (T, order) = sk.reparented(map.virtualParents)
+        var newIndex = [Int](repeating: 0, count: sk.count)
+        for (i, o) in order.enumerated() { newIndex[o] = i }
+        let hips = newIndex[map[.hips]!]
+        let keep = (0..<T.count).filter { T.isAncestor(hips, of: $0) }
+        var sub = [Int](repeating: -1, count: T.count)
+        for (i, k) in keep.enumerated() { sub[k] = i }
+        let restW = sk.restWorld()
+        // Sole End Sites under the foot-chain leaves.
+        let feet = [map[.leftFoot]!, map[.rightFoot]!].map { newIndex[$0] }
+        let soleRest = keep.filter { k in feet.contains { T.isAncestor($0, of: k) } }.map { restW.positions[order[$0]].y }.min() ?? 0
+        let hipsH = restW.positions[order[hips]].y - soleRest
+        let floorT = (soleRest >= 0 && soleRest <= 0.1 * hipsH) ? 0 : soleRest
+        var names = keep.map { T.names[$0] }, parents = keep.map { $0 == hips ? -1 : sub[T.parents[$0]] }
+        var locals = keep.map { $0 == hips ? Rigid3(rotation: restW.rotations[order[hips]], translation: restW.positions[order[hips]]) : T.restLocal[$0] }
+        var ends = [Bool](repeating: false, count: keep.count)
+        var endOffsets = [(Int, Vec3)]()
+        for (i, k) in keep.enumerated() where feet.contains(where: { T.isAncestor($0, of: k) }) && !keep.contains(where: { T.parents[$0] == k }) {
+            let j = order[k]
+            let down = Vec3(0, -(restW.positions[j].y - floorT), 0)
+            let local = restW.rotations[j].conjugate.rotate(down) / restW.scales[j]
+            names.append(T.names[k] + " Sole"); parents.append(i); locals.append(Rigid3(rotation: Quaternion.identity, translation: local)); ends.append(true)
+            endOffsets.append((names.count - 1, local))
+        }
+        let out = Skeleton(names: names, parents: parents, restLocal: locals, isEndSite: ends)
+        let m = out.count, n = sk.count
+        var rot = [Quaternion](repeating: .identity, count: clip.frameCount * m), tra = [Vec3](repeating: .zero, count: clip.frameCount * m)
+        var pose = WorldPose(count: n)
+        for f in 0..<clip.frameCount {
+            sk.forwardKinematics(rotations: clip.rotations, translations: clip.translations, frame: f, into: &pose)
+            for (i, k) in keep.enumerated() {
+                let j = order[k]
+                if i == sub[hips] { rot[f * m + i] = pose.rotations[j]; tra[f * m + i] = pose.positions[j]; continue }
+                let p = order[T.parents[k]]
+                let inv = pose.rotations[p].conjugate
+                rot[f * m + i] = (inv * pose.rotations[j]).normalized
+                tra[f * m + i] = inv.rotate(pose.positions[j] - pose.positions[p]) / pose.scales[p]
+            }
+            for (e, off) in endOffsets { tra[f * m + e] = off }
+        }
+        let outClip = SkeletalClip(skeleton: out, frameTime: clip.frameTime, frameCount: clip.frameCount, rotations: rot, translations: tra)
+        return BVHWriter.document(from: outClip, unitsPerWorldUnit: 100)
+    }
+
     static func loadAsset(_ path: String) throws -> GLTFAsset {
         guard FileManager.default.fileExists(atPath: path) else { throw MotionError.unreadableFile(path: path, reason: "no such file") }
         do { return try GLTFAsset(contentsOf: URL(fileURLWithPath: path)) }
@@ -71,7 +120,7 @@ public enum RetargetJob {
         let index = GLTFAnimationIO.appendAnimation(to: &asset, rig: rig, clip: result.clip, times: result.times, name: name,
                                                     extras: .object(["landmarkMotion": .object(extras)]))
         // Write: BVH text first (in memory), then the GLB, then the BVH; undo on failure.
-        let bvhDoc = bvhOutPath.map { _ in BVHWriter.document(from: result.clip, unitsPerWorldUnit: 100) }
+        let bvhDoc = bvhOutPath.map { _ in bvhDocument(result.clip, map: tMap) }
         do { try asset.write(to: URL(fileURLWithPath: outPath)) }
         catch let e as GLTFError { throw MotionError.gltf(e.description) }
         if let bvhOutPath, let bvhDoc {

@@ -18,10 +18,18 @@ public enum BVHReader {
 
     /// Parses BVH text.
     public static func parse(_ text: String) throws -> BVHDocument {
+        // Split on LF (dropping a CR before it), or on CR alone for old Mac files. Works on
+        // bytes: Swift treats CR LF as one Character.
+        let bytes = Array(text.utf8)
+        let separator: UInt8 = bytes.contains(10) ? 10 : 13
         var lines = [Substring]()
         lines.reserveCapacity(4096)
-        for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lines.append(l.hasSuffix("\r") ? l.dropLast() : l)
+        var start = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == separator {
+            var end = i
+            if end > start && bytes[end - 1] == 13 { end -= 1 }
+            lines.append(Substring(decoding: bytes[start..<end], as: UTF8.self))
+            start = i + 1
         }
         var cursor = LineCursor(lines: lines)
         let joints = try parseHierarchy(&cursor)
