@@ -1,0 +1,60 @@
+import ArgumentParser
+import Batch
+import Foundation
+
+/// `landmark bench batch`: batch throughput with 1 worker and with N workers on a CPU-bound
+/// synthetic manifest (`stress` jobs), each job in its own child process as in production.
+struct BenchBatch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Batch throughput: the same CPU-bound jobs with 1 worker, then with --workers workers."
+    )
+
+    @Option(help: "Number of jobs.") var jobs = 12
+    @Option(help: "CPU work per job, in millions of mixing steps (about 1.5 ms each in release builds).") var work = 800
+    @Option(help: "Workers of the parallel run.") var workers = 2
+
+    func run() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("landmark-bench-batch-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let entries = (0..<jobs).map { "  - {kind: stress, output: out/s\($0).txt, seed: \($0), work: \(work)}" }
+        try Data(("jobs:\n" + entries.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("jobs.yaml"))
+        let manifest = try Manifest.load(folder.appendingPathComponent("jobs.yaml"))
+
+        var seconds: [Int: Double] = [:]
+        var cpu: [Int: Double] = [:]
+        let loadBefore = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+        for count in [1, workers] {
+            let cpuBefore = childCPUSeconds()
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent("out"))
+            let store = try JobStore(path: folder.appendingPathComponent("jobs-\(count).sqlite").path)
+            let runner = BatchRunner(store: store, executor: SubprocessExecutor(executable: SubprocessExecutor.currentExecutable),
+                                     options: BatchOptions(workers: count, showProgress: false))
+            let summary = try runner.run(manifest)
+            guard summary.done == jobs else { throw ValidationError("benchmark jobs failed: \(summary.failures)") }
+            seconds[count] = summary.wallSeconds
+            cpu[count] = childCPUSeconds() - cpuBefore
+        }
+        let one = seconds[1] ?? 0, many = seconds[workers] ?? 0
+        let result: [String: Any] = [
+            "benchmark": "batch", "jobs": jobs, "workPerJob": work, "workers": workers,
+            "cores": ProcessInfo.processInfo.activeProcessorCount,
+            "seconds1Worker": (one * 1000).rounded() / 1000, "secondsNWorkers": (many * 1000).rounded() / 1000,
+            "jobsPerSecond1Worker": Double(jobs) / one, "jobsPerSecondNWorkers": Double(jobs) / many,
+            "childCPUSeconds1Worker": ((cpu[1] ?? 0) * 100).rounded() / 100,
+            "childCPUSecondsNWorkers": ((cpu[workers] ?? 0) * 100).rounded() / 100,
+            "loadAverageBefore": loadBefore,
+            "speedup": many > 0 ? (one / many * 100).rounded() / 100 : 0,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// User + system CPU time of this process's finished children, in seconds.
+private func childCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
