@@ -283,6 +283,34 @@ cvb_status cvb_compute_descriptors(const cvb_image *gray, cvb_feature_type type,
                                    const cvb_descriptor_options *options, int32_t count,
                                    cvb_keypoint *keypoints, uint8_t *descriptors,
                                    uint8_t *snapped);
+// MARK: - Sparse least squares
+/// One non-zero entry of a sparse matrix: A[row, col] += value (duplicates are summed).
+    int32_t row;
+    int32_t col;
+    double value;
+} cvb_triplet;
+typedef enum {
+    /// Normal equations AᵀA x = Aᵀb with a simplicial LDLᵀ (AMD ordering). Fastest; squares
+    /// the condition number, which is harmless for well-posed problems such as LSCM with two
+    /// pinned vertices. Falls back to CVB_SPARSE_QR when AᵀA is not positive definite.
+    CVB_SPARSE_NORMAL_LDLT = 0,
+    /// Sparse QR with COLAMD ordering. Slower, robust to rank deficiency.
+    CVB_SPARSE_QR = 1,
+} cvb_sparse_method;
+/// Sparse linear least squares: x = argmin ‖A x − b‖₂ (Eigen SimplicialLDLT or SparseQR).
+/// Used by UV parameterization (LSCM), usable by any over-determined sparse linear problem.
+/// @return CVB_INVALID_ARGUMENT for a NULL pointer, non-positive sizes, an index out of range or a
+///   non-finite value; CVB_ESTIMATION_FAILED when the system is singular (a column with no entry,
+///   a rank-deficient A under QR).
+/// @param rows,cols the size of A (rows ≥ 1, cols ≥ 1).
+/// @param triplets triplet_count entries of A, any order; borrowed.
+/// @param rhs rows values of b; borrowed.
+/// @param method CVB_SPARSE_NORMAL_LDLT (0) is a safe default.
+/// @param x cols values, written on success (caller-owned).
+/// @param residual_norm ‖A x − b‖₂ on success; may be NULL.
+cvb_status cvb_sparse_least_squares(int32_t rows, int32_t cols, const cvb_triplet *triplets,
+                                    int64_t triplet_count, const double *rhs,
+                                    cvb_sparse_method method, double *x, double *residual_norm);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,124 @@
+// Least squares conformal maps: Lévy, Petitjean, Ray, Maillot, "Least squares conformal maps for
+// automatic texture atlas generation", SIGGRAPH 2002, section 3.
+//
+// Each triangle T with local orthonormal coordinates z_j = x_j + i y_j contributes the complex
+// residual Σ_j W_j U_j / sqrt(d_T), where U_j = u_j + i v_j are the unknown UVs,
+// W_1 = z_3 − z_2, W_2 = z_1 − z_3, W_3 = z_2 − z_1 and d_T is twice the triangle's area. The
+// residual vanishes exactly for orientation-preserving similarities, so minimizing its sum of
+// squares gives the most conformal map; two pinned vertices (the farthest pair, found by a
+// double sweep) remove the similarity freedom. The real 2F × 2V system (pins moved to the
+// right-hand side) is solved by cvb_sparse_least_squares (Eigen, normal equations + LDLᵀ).
+import CVBridge
+import Geometry
+
+/// A chart's parameterization: its welded vertices and one UV each.
+struct ChartUV: Sendable {
+    /// Welded vertex ids of the chart.
+    var vertices: [Int32]
+    /// Local vertex index of each face corner, 3 per face, same face order as the input list.
+    var localCorners: [Int32]
+    /// One UV per local vertex, in model units (area-preserving up to LSCM's scale).
+    var uvs: [SIMD2<Double>]
+}
+
+/// Collects a chart's welded vertices and local corner indices. `scratch` maps welded → local
+/// and must be all -1 on entry; it is restored on exit.
+func chartVertices(_ faces: [Int32], _ topo: AtlasTopology, scratch: inout [Int32]) -> (vertices: [Int32], localCorners: [Int32]) {
+    var vertices: [Int32] = []
+    var local = [Int32](repeating: 0, count: faces.count * 3)
+    for (i, f) in faces.enumerated() {
+        for k in 0..<3 {
+            let w = Int(topo.corners[3 * Int(f) + k])
+            if scratch[w] < 0 { scratch[w] = Int32(vertices.count); vertices.append(Int32(w)) }
+            local[3 * i + k] = scratch[w]
+        }
+    }
+    for w in vertices { scratch[Int(w)] = -1 }
+    return (vertices, local)
+}
+
+/// Parameterizes one chart by LSCM.
+/// - Parameters:
+///   - faces: the chart's faces (non-degenerate), any order.
+///   - scratch: welded → local map, all -1 (restored on exit).
+/// - Throws: `AtlasError.solverFailed` when the sparse solver reports a singular system.
+func lscmParameterize(_ faces: [Int32], _ topo: AtlasTopology, chart: Int, scratch: inout [Int32]) throws -> ChartUV {
+    let (vertices, local) = chartVertices(faces, topo, scratch: &scratch)
+    let pos = vertices.map { topo.weldedPositions[Int($0)] }
+    let vCount = vertices.count
+
+    // Single triangle (or anything with three vertices): its own local frame is exact.
+    if faces.count == 1 || vCount == 3 {
+        var uvs = [SIMD2<Double>](repeating: .zero, count: vCount)
+        let a = Int(local[0]), b = Int(local[1]), c = Int(local[2])
+        let (za, zb, zc) = localFrame(pos[a], pos[b], pos[c])
+        uvs[a] = za; uvs[b] = zb; uvs[c] = zc
+        return ChartUV(vertices: vertices, localCorners: local, uvs: uvs)
+    }
+
+    // Pins: the farthest pair by a double sweep.
+    var pinA = 0, pinB = 0, best = -1.0
+    for v in 0..<vCount { let d = distance(pos[v], pos[0]); if d > best { best = d; pinA = v } }
+    best = -1
+    for v in 0..<vCount { let d = distance(pos[v], pos[pinA]); if d > best { best = d; pinB = v } }
+
+    // Column of each free vertex's u (v is the next column).
+    var column = [Int32](repeating: -1, count: vCount)
+    var free: Int32 = 0
+    for v in 0..<vCount where v != pinA && v != pinB { column[v] = free; free += 2 }
+
+    var triplets: [cvb_triplet] = []
+    triplets.reserveCapacity(faces.count * 12)
+    var rhs = [Double](repeating: 0, count: faces.count * 2)
+    let pinAUV = SIMD2<Double>(0, 0), pinBUV = SIMD2<Double>(best, 0)
+    for i in 0..<faces.count {
+        let l0 = Int(local[3 * i]), l1 = Int(local[3 * i + 1]), l2 = Int(local[3 * i + 2])
+        let (z0, z1, z2) = localFrame(pos[l0], pos[l1], pos[l2])
+        let dT = 2 * signedArea(z0, z1, z2)
+        guard dT > 0 else { continue }
+        let s = 1 / dT.squareRoot()
+        let rowRe = Int32(2 * i), rowIm = Int32(2 * i + 1)
+        for j in 0..<3 {
+            // W_j = z_{j+2} − z_{j+1}
+            let (lj, w): (Int, SIMD2<Double>) = j == 0 ? (l0, (z2 - z1) * s) : j == 1 ? (l1, (z0 - z2) * s) : (l2, (z1 - z0) * s)
+            let a = w.x, b = w.y
+            // (a + ib)(u + iv) = (a u − b v) + i (b u + a v)
+            if lj == pinA || lj == pinB {
+                let p = lj == pinA ? pinAUV : pinBUV
+                rhs[Int(rowRe)] -= a * p.x - b * p.y
+                rhs[Int(rowIm)] -= b * p.x + a * p.y
+            } else {
+                let cu = column[lj], cv = column[lj] + 1
+                triplets.append(cvb_triplet(row: rowRe, col: cu, value: a))
+                triplets.append(cvb_triplet(row: rowRe, col: cv, value: -b))
+                triplets.append(cvb_triplet(row: rowIm, col: cu, value: b))
+                triplets.append(cvb_triplet(row: rowIm, col: cv, value: a))
+            }
+        }
+    }
+    var x = [Double](repeating: 0, count: Int(free))
+    let status = triplets.withUnsafeBufferPointer { t in
+        cvb_sparse_least_squares(Int32(faces.count * 2), free, t.baseAddress, Int64(t.count), rhs,
+                                 CVB_SPARSE_NORMAL_LDLT, &x, nil)
+    }
+    guard status == CVB_OK else {
+        throw AtlasError.solverFailed(chart: chart, message: String(cString: cvb_last_error()))
+    }
+    var uvs = [SIMD2<Double>](repeating: .zero, count: vCount)
+    for v in 0..<vCount {
+        if v == pinA { uvs[v] = pinAUV } else if v == pinB { uvs[v] = pinBUV } else { uvs[v] = SIMD2(x[Int(column[v])], x[Int(column[v]) + 1]) }
+    }
+    return ChartUV(vertices: vertices, localCorners: local, uvs: uvs)
+}
+
+/// A triangle in its own orthonormal frame: a at the origin, b on +x, c above (counter-clockwise
+/// around the triangle's normal).
+@inline(__always)
+func localFrame(_ a: Vec3, _ b: Vec3, _ c: Vec3) -> (SIMD2<Double>, SIMD2<Double>, SIMD2<Double>) {
+    let ab = b - a, ac = c - a
+    let lab = length(ab)
+    let e1 = ab / lab
+    let n = normalize(cross(ab, ac))
+    let e2 = cross(n, e1)
+    return (.zero, SIMD2(lab, 0), SIMD2(dot(ac, e1), dot(ac, e2)))
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import AssetPipeline
+import Foundation
+import Geometry
+
+/// `landmark bench atlas MESH`: UV atlas generation timed on one mesh, figures as JSON.
+struct BenchAtlas: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "atlas",
+        abstract: "Time UV atlas generation (segmentation, LSCM, packing) on a mesh and print JSON."
+    )
+
+    @Argument(help: "A triangle mesh (.obj).")
+    var mesh: String
+
+    @Option(help: "Atlas width and height in texels.")
+    var resolution = 1024
+
+    @Option(help: "Empty texels around each chart.")
+    var gutter = 2
+
+    @Option(help: "Split every triangle into four this many times first (scale test).")
+    var subdivide = 0
+
+    @Flag(help: "Ignore the mesh's own UVs (no UV seams).")
+    var ignoreUVs = false
+
+    @Option(help: "Write the mesh with its new UVs as OBJ here (for ../shared/peers/eval/uv_eval.py).")
+    var objOut: String?
+
+    func validate() throws {
+        guard FileManager.default.fileExists(atPath: mesh) else { throw ValidationError("No mesh at \(mesh): give the path of an .obj file.") }
+        guard (0...5).contains(subdivide) else { throw ValidationError("--subdivide must be between 0 and 5.") }
+    }
+
+    func run() throws {
+        var input = try BenchOBJ.read(URL(fileURLWithPath: mesh))
+        if ignoreUVs { input.uvs = nil }
+        for _ in 0..<subdivide { input = BenchOBJ.subdivide(input) }
+        var options = AtlasOptions()
+        options.resolution = resolution
+        options.gutterTexels = gutter
+        let clock = ContinuousClock()
+        let start = clock.now
+        let cpuStart = processCPUNanoseconds()
+        let atlas = try generateUVAtlas(input, options: options)
+        let cpuSeconds = Double(processCPUNanoseconds() - cpuStart) * 1e-9
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let check = measureAtlasCoverage(uvs: atlas.uvs, indices: atlas.indices, chartOfTriangle: atlas.chartOfTriangle,
+                                         resolution: resolution)
+        if let objOut { try BenchOBJ.write(atlas, positions: input.positions, to: URL(fileURLWithPath: objOut)) }
+        let r = atlas.report
+        let json: [String: Any] = [
+            "mesh": mesh, "triangles": r.triangles, "charts": r.charts, "resolution": resolution, "gutter": gutter,
+            "utilization": r.utilization, "l2Stretch": r.l2Stretch, "maxChartStretch": r.maxChartStretch,
+            "flips": check.flippedTriangles, "overlapTexels": check.overlapTexels, "seconds": seconds, "cpuSeconds": cpuSeconds,
+            "secondsSegmentation": r.secondsSegmentation, "secondsParameterization": r.secondsParameterization,
+            "secondsPacking": r.secondsPacking, "flipSplits": r.flipSplits, "stretchSplits": r.stretchSplits,
+            "zeroAreaTriangles": r.skippedZeroAreaTriangles, "warnings": r.warnings,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// A minimal OBJ reader/writer for the benchmark only (positions, texture coordinates, faces
+/// fan-triangulated). The asset pipeline's OBJ reader replaces it once merged.
+enum BenchOBJ {
+    struct ParseError: Error, CustomStringConvertible {
+        var line: Int; var message: String
+        var description: String { "OBJ line \(line): \(message)" }
+    }
+
+    static func read(_ url: URL) throws -> AtlasInputMesh {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var v: [Vec3] = [], vt: [SIMD2<Double>] = []
+        var key: [SIMD2<Int32>: UInt32] = [:]
+        var positions: [Vec3] = [], uvs: [SIMD2<Double>] = [], indices: [UInt32] = []
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard let head = parts.first else { continue }
+            switch head {
+            case "v":
+                guard parts.count >= 4, let x = Double(parts[1]), let y = Double(parts[2]), let z = Double(parts[3].trimmingCharacters(in: .whitespaces)) else {
+                    throw ParseError(line: lineNumber, message: "bad vertex")
+                }
+                v.append(Vec3(x, y, z))
+            case "vt":
+                guard parts.count >= 3, let s = Double(parts[1]), let t = Double(parts[2].trimmingCharacters(in: .whitespaces)) else {
+                    throw ParseError(line: lineNumber, message: "bad texture coordinate")
+                }
+                vt.append(SIMD2(s, t))
+            case "f":
+                var corner: [UInt32] = []
+                for p in parts.dropFirst() {
+                    let fields = p.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
+                    guard let vi = Int(fields[0]) else { throw ParseError(line: lineNumber, message: "bad face") }
+                    let pi = vi < 0 ? v.count + vi : vi - 1
+                    var ti = -1
+                    if fields.count > 1, let t = Int(fields[1]) { ti = t < 0 ? vt.count + t : t - 1 }
+                    guard pi >= 0 && pi < v.count, ti < vt.count else { throw ParseError(line: lineNumber, message: "index out of range") }
+                    let k = SIMD2(Int32(pi), Int32(ti))
+                    if let e = key[k] { corner.append(e) } else {
+                        key[k] = UInt32(positions.count); corner.append(UInt32(positions.count))
+                        positions.append(v[pi]); uvs.append(ti >= 0 ? vt[ti] : .zero)
+                    }
+                }
+                guard corner.count >= 3 else { throw ParseError(line: lineNumber, message: "face with fewer than 3 corners") }
+                for i in 1..<(corner.count - 1) { indices += [corner[0], corner[i], corner[i + 1]] }
+            default: continue
+            }
+        }
+        return AtlasInputMesh(positions: positions, indices: indices, uvs: vt.isEmpty ? nil : uvs)
+    }
+
+    /// Splits every triangle into four at its edge midpoints (shared midpoints welded).
+    static func subdivide(_ m: AtlasInputMesh) -> AtlasInputMesh {
+        var positions = m.positions
+        var uvs = m.uvs
+        var mid: [SIMD2<UInt32>: UInt32] = [:]
+        func midpoint(_ a: UInt32, _ b: UInt32) -> UInt32 {
+            let k = SIMD2(min(a, b), max(a, b))
+            if let e = mid[k] { return e }
+            let i = UInt32(positions.count)
+            positions.append((m.positions[Int(a)] + m.positions[Int(b)]) / 2)
+            if uvs != nil { uvs!.append((m.uvs![Int(a)] + m.uvs![Int(b)]) / 2) }
+            mid[k] = i
+            return i
+        }
+        var indices: [UInt32] = []
+        indices.reserveCapacity(m.indices.count * 4)
+        for t in 0..<m.triangleCount {
+            let a = m.indices[3 * t], b = m.indices[3 * t + 1], c = m.indices[3 * t + 2]
+            let ab = midpoint(a, b), bc = midpoint(b, c), ca = midpoint(c, a)
+            indices += [a, ab, ca, ab, b, bc, ca, bc, c, ab, bc, ca]
+        }
+        return AtlasInputMesh(positions: positions, indices: indices, uvs: uvs)
+    }
+
+    /// Writes positions and the atlas' UVs (OBJ's v-up convention) as OBJ.
+    static func write(_ atlas: UVAtlas, positions: [Vec3], to url: URL) throws {
+        var s = ""
+        s.reserveCapacity(atlas.uvs.count * 60)
+        for src in atlas.vertexSource { let p = positions[Int(src)]; s += "v \(p.x) \(p.y) \(p.z)\n" }
+        for uv in atlas.uvs { s += "vt \(uv.x) \(1 - uv.y)\n" }
+        for t in 0..<(atlas.indices.count / 3) {
+            let a = atlas.indices[3 * t] + 1, b = atlas.indices[3 * t + 1] + 1, c = atlas.indices[3 * t + 2] + 1
+            s += "f \(a)/\(a) \(b)/\(b) \(c)/\(c)\n"
+        }
+        let tmp = url.appendingPathExtension("tmp")
+        try s.write(to: tmp, atomically: false, encoding: .utf8)
+        _ = try? FileManager.default.removeItem(at: url)
+        try FileManager.default.moveItem(at: tmp, to: url)
+    }
+}
+
+/// CPU time of the process in nanoseconds (user + system, all threads).
+private func processCPUNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
