@@ -283,12 +283,16 @@ cvb_status cvb_compute_descriptors(const cvb_image *gray, cvb_feature_type type,
                                    const cvb_descriptor_options *options, int32_t count,
                                    cvb_keypoint *keypoints, uint8_t *descriptors,
                                    uint8_t *snapped);
+
 // MARK: - Sparse least squares
+
 /// One non-zero entry of a sparse matrix: A[row, col] += value (duplicates are summed).
+typedef struct {
     int32_t row;
     int32_t col;
     double value;
 } cvb_triplet;
+
 typedef enum {
     /// Normal equations AᵀA x = Aᵀb with a simplicial LDLᵀ (AMD ordering). Fastest; squares
     /// the condition number, which is harmless for well-posed problems such as LSCM with two
@@ -297,6 +301,7 @@ typedef enum {
     /// Sparse QR with COLAMD ordering. Slower, robust to rank deficiency.
     CVB_SPARSE_QR = 1,
 } cvb_sparse_method;
+
 /// Sparse linear least squares: x = argmin ‖A x − b‖₂ (Eigen SimplicialLDLT or SparseQR).
 /// Used by UV parameterization (LSCM), usable by any over-determined sparse linear problem.
 /// @return CVB_INVALID_ARGUMENT for a NULL pointer, non-positive sizes, an index out of range or a
