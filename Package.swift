@@ -16,11 +16,13 @@ let package = Package(
         .library(name: "AssetPipeline", targets: ["AssetPipeline"]),
         .library(name: "Motion", targets: ["Motion"]),
         .library(name: "Anchoring", targets: ["Anchoring"]),
+        .library(name: "PoseServer", targets: ["PoseServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // System libraries: SwiftPM passes pkg-config's flags to the targets that depend on them.
@@ -41,15 +43,22 @@ let package = Package(
             "Geometry", "CVBridge", "LandmarkMap", "Support",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Localization", dependencies: ["Geometry", "CVBridge", "LandmarkMap", "Support"]),
+        .target(name: "Localization", dependencies: ["Geometry", "CVBridge", "LandmarkMap", "Rendering", "Support"]),
         .target(name: "AssetPipeline", dependencies: ["Geometry", "CVBridge", "Rendering", "Support"]),
         .target(name: "Motion", dependencies: ["Geometry", "AssetPipeline", "Support"]),
         .target(name: "Anchoring", dependencies: [
             "Geometry", "LandmarkMap", "Rendering", "AssetPipeline", "Motion", "Support",
         ]),
+        // The pose-query HTTP service (Hummingbird 2).
+        .target(name: "PoseServer", dependencies: [
+            "Localization", "LandmarkMap", "Geometry", "Rendering", "Support",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "landmark", dependencies: [
             "Geometry", "LandmarkMap", "Reconstruction", "Localization", "Rendering",
-            "AssetPipeline", "Motion", "Anchoring", "Support",
+            "AssetPipeline", "Motion", "Anchoring", "Support", "PoseServer",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -65,6 +74,11 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Geometry"]),
         .testTarget(name: "AssetPipelineTests", dependencies: ["AssetPipeline", "Rendering", "Geometry"]),
         .testTarget(name: "MotionTests", dependencies: ["Motion", "AssetPipeline", "Geometry"]),
+        .testTarget(name: "PoseServerTests", dependencies: [
+            "PoseServer", "Localization", "LandmarkMap", "Rendering", "Geometry",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["landmark"]),
     ],
     cxxLanguageStandard: .cxx17
