@@ -43,7 +43,9 @@ let package = Package(
             "Geometry", "CVBridge", "LandmarkMap", "Rendering", "Support",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Localization", dependencies: ["Geometry", "CVBridge", "LandmarkMap", "Rendering", "Support"]),
+        .target(name: "Localization", dependencies: [
+            "Geometry", "CVBridge", "LandmarkMap", "Rendering", "Reconstruction", "Support",
+        ]),
         .target(name: "AssetPipeline", dependencies: ["Geometry", "CVBridge", "Rendering", "Support"]),
         .target(name: "Motion", dependencies: ["Geometry", "AssetPipeline", "Support"]),
         .target(name: "Anchoring", dependencies: [
