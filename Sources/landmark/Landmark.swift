@@ -6,7 +6,7 @@ struct Landmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "landmark",
         abstract: "LandmarkAR: visual positioning, asset optimization and motion retargeting for landmark AR.",
-        subcommands: [Register.self, SynthCommand.self, LocalizeCommand.self, ServeCommand.self, Bench.self,
+        subcommands: [Register.self, Synth.self, LocalizeCommand.self, ServeCommand.self, Bench.self,
                       InfoCommand.self, ExportCommand.self, ImportCommand.self]
     )
 }
