@@ -17,12 +17,14 @@ let package = Package(
         .library(name: "Motion", targets: ["Motion"]),
         .library(name: "Anchoring", targets: ["Anchoring"]),
         .library(name: "Batch", targets: ["Batch"]),
+        .library(name: "PoseServer", targets: ["PoseServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // System libraries: SwiftPM passes pkg-config's flags to the targets that depend on them.
@@ -43,7 +45,9 @@ let package = Package(
             "Geometry", "CVBridge", "LandmarkMap", "Rendering", "Support",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Localization", dependencies: ["Geometry", "CVBridge", "LandmarkMap", "Support"]),
+        .target(name: "Localization", dependencies: [
+            "Geometry", "CVBridge", "LandmarkMap", "Rendering", "Reconstruction", "Support",
+        ]),
         .target(name: "AssetPipeline", dependencies: ["Geometry", "CVBridge", "Rendering", "Support"]),
         .target(name: "Motion", dependencies: ["Geometry", "AssetPipeline", "Support"]),
         .target(name: "Anchoring", dependencies: [
@@ -55,9 +59,16 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // The pose-query HTTP service (Hummingbird 2).
+        .target(name: "PoseServer", dependencies: [
+            "Localization", "LandmarkMap", "Geometry", "Rendering", "Support",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "landmark", dependencies: [
             "Geometry", "LandmarkMap", "Reconstruction", "Localization", "Rendering",
-            "AssetPipeline", "Motion", "Anchoring", "Support", "Batch",
+            "AssetPipeline", "Motion", "Anchoring", "Support", "Batch", "PoseServer",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -75,6 +86,11 @@ let package = Package(
         .testTarget(name: "MotionTests", dependencies: ["Motion", "AssetPipeline", "Geometry"]),
         .testTarget(name: "AnchoringTests", dependencies: ["Anchoring", "LandmarkMap", "Geometry"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "landmark"]),
+        .testTarget(name: "PoseServerTests", dependencies: [
+            "PoseServer", "Localization", "LandmarkMap", "Rendering", "Geometry",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["landmark"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,2 +1,0 @@
-// Localization: see README.md. (module under construction)
-import Geometry

@@ -1,0 +1,68 @@
+import Foundation
+
+/// How a query is localized. The CLI and the server share this struct; `validate()` first.
+public struct LocalizationOptions: Sendable, Equatable {
+    /// Frames whose longer side exceeds this many pixels are downscaled before feature
+    /// extraction (intrinsics scaled to match). 0 means never. Default 1024: enough detail
+    /// for SIFT at the map's scale, and extraction cost grows with the pixel count.
+    public var maxImageSize: Int = 1024
+    /// Refuse frames with more pixels (read from the header before decoding). 0 means no limit.
+    public var maxImagePixels: Int = 16_000_000
+    /// Keep the strongest N query features; 0 means the detector's default.
+    public var maxFeatures: Int = 4096
+    /// Lowe's ratio between the best 3D point's and the second-best *other* 3D point's
+    /// descriptor distance. 0.8 as Lowe; lower is stricter.
+    public var ratio: Float = 0.8
+    /// Neighbours searched per query descriptor (several observations of one point are
+    /// near-duplicates, so k > 2 finds a second distinct point).
+    public var neighbours: Int = 5
+    /// FLANN search effort (kd-tree leaves checked); 0 means the bridge's default.
+    public var searchChecks: Int = 64
+    /// Inlier threshold on the reprojection error, in pixels of the (downscaled) frame.
+    public var maxReprojectionErrorPixels: Double = 4
+    /// Answer `not_localized` below this many inliers. Default 30: below it a wrong pose
+    /// with a few coincidental inliers becomes possible in repetitive façades.
+    public var minInliers: Int = 30
+    /// …or below this fraction of inliers among the 2D–3D matches.
+    public var minInlierRatio: Double = 0.15
+    /// …or when the inliers occupy fewer cells of a 4×4 grid over the frame (a pose fitted
+    /// to one small patch is poorly constrained).
+    public var minOccupiedCells: Int = 3
+    /// …or when the inliers' RMS reprojection error exceeds this, in pixels.
+    public var maxRMSEPixels: Double = 3
+    /// RANSAC iterations bound (0 = the bridge's default, 10 000) and its confidence.
+    public var ransacMaxIterations: Int = 10_000
+    public var ransacConfidence: Double = 0.9999
+    /// Seeds RANSAC, so the same frame gives the same pose.
+    public var seed: UInt64 = 0
+    /// Focal-length sweep when intrinsics are unknown: candidates span
+    /// [minFocalFactor, maxFocalFactor] × the frame's longer side, log-spaced.
+    public var minFocalFactor: Double = 0.5
+    public var maxFocalFactor: Double = 2.5
+    public var focalSteps: Int = 13
+    /// Tracking prior: search radius around each projected map point, in pixels of the
+    /// (downscaled) frame, and the least matches before falling back to a cold query.
+    public var priorWindowPixels: Double = 24
+    public var priorMinMatches: Int = 40
+
+    public init() {}
+
+    public func validate() throws {
+        func fail(_ s: String) -> LocalizationError { .invalidOptions(s) }
+        guard maxImageSize >= 0 else { throw fail("maxImageSize must be ≥ 0") }
+        guard maxImagePixels >= 0 else { throw fail("maxImagePixels must be ≥ 0") }
+        guard maxFeatures >= 0 else { throw fail("maxFeatures must be ≥ 0") }
+        guard ratio > 0, ratio <= 1 else { throw fail("ratio must be in (0, 1]") }
+        guard neighbours >= 2 else { throw fail("neighbours must be ≥ 2") }
+        guard maxReprojectionErrorPixels > 0 else { throw fail("maxReprojectionErrorPixels must be > 0") }
+        guard minInliers >= 4 else { throw fail("minInliers must be ≥ 4") }
+        guard (0...1).contains(minInlierRatio) else { throw fail("minInlierRatio must be in [0, 1]") }
+        guard (0...16).contains(minOccupiedCells) else { throw fail("minOccupiedCells must be in 0...16") }
+        guard maxRMSEPixels > 0 else { throw fail("maxRMSEPixels must be > 0") }
+        guard ransacConfidence > 0, ransacConfidence < 1 else { throw fail("ransacConfidence must be in (0, 1)") }
+        guard minFocalFactor > 0, maxFocalFactor > minFocalFactor, focalSteps >= 2 else {
+            throw fail("focal sweep needs 0 < minFocalFactor < maxFocalFactor and focalSteps ≥ 2")
+        }
+        guard priorWindowPixels > 0, priorMinMatches >= 4 else { throw fail("prior window must be > 0 and priorMinMatches ≥ 4") }
+    }
+}

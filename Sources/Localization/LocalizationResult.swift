@@ -1,0 +1,155 @@
+import Foundation
+import Geometry
+
+/// The answer to one pose query.
+///
+/// Poses follow COLMAP's convention: `cameraFromLandmark` maps a landmark point (metres,
+/// Y up) into OpenCV camera axes (x right, y down, z forward):
+/// `x_camera = R * x_landmark + t`. `landmarkFromCamera` is its inverse (the camera's
+/// placement in the landmark frame; its translation is the camera centre).
+public struct LocalizationResult: Sendable, Equatable {
+    public enum Status: String, Sendable, Codable { case localized, notLocalized = "not_localized" }
+
+    public var status: Status
+    /// Why the query was not localized (nil when localized), e.g. "12 inliers, need 30".
+    public var reason: String?
+    /// Present only when `status == .localized`.
+    public var cameraFromLandmark: Rigid3?
+    /// Inliers of the final pose among the 2D–3D matches (0 when none was found).
+    public var inliers: Int
+    /// 2D–3D matches that went into the robust estimate.
+    public var matches: Int
+    /// Root-mean-square reprojection error of the inliers, in pixels of the frame as sent.
+    public var rmsePx: Double?
+    /// In [0, 1]: grows with the inlier count and ratio and the inliers' spread over the frame.
+    public var confidence: Double
+    /// The intrinsics the pose was computed with, in pixels of the frame as sent (the
+    /// estimated focal length when none was given).
+    public var intrinsics: CameraIntrinsics?
+    /// True when the focal length was estimated rather than given.
+    public var focalEstimated: Bool
+    /// Milliseconds per stage.
+    public var timings: StageTimings
+
+    public init(status: Status, reason: String? = nil, cameraFromLandmark: Rigid3? = nil,
+                inliers: Int = 0, matches: Int = 0, rmsePx: Double? = nil, confidence: Double = 0,
+                intrinsics: CameraIntrinsics? = nil, focalEstimated: Bool = false,
+                timings: StageTimings = StageTimings()) {
+        self.status = status; self.reason = reason; self.cameraFromLandmark = cameraFromLandmark
+        self.inliers = inliers; self.matches = matches; self.rmsePx = rmsePx
+        self.confidence = confidence; self.intrinsics = intrinsics
+        self.focalEstimated = focalEstimated; self.timings = timings
+    }
+
+    /// A `not_localized` answer.
+    public static func notLocalized(_ reason: String, inliers: Int = 0, matches: Int = 0,
+                                    timings: StageTimings = StageTimings()) -> LocalizationResult {
+        LocalizationResult(status: .notLocalized, reason: reason, inliers: inliers, matches: matches,
+                           timings: timings)
+    }
+
+    public var landmarkFromCamera: Rigid3? { cameraFromLandmark?.inverse }
+    public var isLocalized: Bool { status == .localized }
+}
+
+/// Wall-clock milliseconds per pipeline stage of one query.
+public struct StageTimings: Sendable, Equatable, Codable {
+    public var decode: Double = 0
+    public var features: Double = 0
+    public var match: Double = 0
+    public var pose: Double = 0
+    public var total: Double = 0
+    public init(decode: Double = 0, features: Double = 0, match: Double = 0, pose: Double = 0, total: Double = 0) {
+        self.decode = decode; self.features = features; self.match = match; self.pose = pose; self.total = total
+    }
+    /// The stages by name, in pipeline order (for metrics and benchmarks).
+    public var byStage: [(name: String, ms: Double)] {
+        [("decode", decode), ("features", features), ("match", match), ("pose", pose), ("total", total)]
+    }
+}
+
+// MARK: - JSON
+
+extension LocalizationResult {
+    /// The wire format shared by `landmark localize --json` and the server:
+    /// `{"image":…,"status":…,"reason":…,"cameraFromLandmark":{"rotation":[w,x,y,z],
+    /// "translation":[x,y,z]},"landmarkFromCamera":{…},"inliers":N,"rmsePx":…,"timingsMs":{…}}`
+    /// plus `matches`, `confidence`, `intrinsics` and `focalEstimated`.
+    /// Keys absent from a `not_localized` answer are JSON `null`.
+    public func jsonObject(image: String?) -> [String: Any] {
+        var o: [String: Any] = [:]
+        o["image"] = image ?? NSNull()
+        o["status"] = status.rawValue
+        o["reason"] = reason ?? NSNull()
+        o["cameraFromLandmark"] = cameraFromLandmark.map(Self.poseJSON) ?? NSNull()
+        o["landmarkFromCamera"] = landmarkFromCamera.map(Self.poseJSON) ?? NSNull()
+        o["inliers"] = inliers
+        o["matches"] = matches
+        o["rmsePx"] = rmsePx.map { Self.round($0, 3) } ?? NSNull()
+        o["confidence"] = Self.round(confidence, 3)
+        o["focalEstimated"] = focalEstimated
+        if let k = intrinsics {
+            o["intrinsics"] = ["fx": Self.round(k.fx, 3), "fy": Self.round(k.fy, 3),
+                               "cx": Self.round(k.cx, 3), "cy": Self.round(k.cy, 3),
+                               "width": k.width, "height": k.height] as [String: Any]
+        } else {
+            o["intrinsics"] = NSNull()
+        }
+        var t: [String: Any] = [:]
+        for (name, ms) in timings.byStage { t[name] = Self.round(ms, 3) }
+        o["timingsMs"] = t
+        return o
+    }
+
+    /// One line of JSON (sorted keys), without a trailing newline.
+    public func jsonLine(image: String?) -> String {
+        Self.serialize(jsonObject(image: image))
+    }
+
+    public static func serialize(_ object: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `{"rotation":[w,x,y,z],"translation":[x,y,z]}`.
+    public static func poseJSON(_ pose: Rigid3) -> [String: Any] {
+        let q = pose.rotation.w < 0
+            ? Quaternion(w: -pose.rotation.w, x: -pose.rotation.x, y: -pose.rotation.y, z: -pose.rotation.z)
+            : pose.rotation
+        return ["rotation": q.wxyz.map { round($0, 9) },
+                "translation": [pose.translation.x, pose.translation.y, pose.translation.z].map { round($0, 6) }]
+    }
+
+    static func round(_ v: Double, _ digits: Int) -> Double {
+        let s = pow(10.0, Double(digits))
+        return (v * s).rounded() / s
+    }
+}
+
+/// Reads a pose JSON `{"rotation":[w,x,y,z],"translation":[x,y,z]}`, or an object holding
+/// one under `cameraFromLandmark` (e.g. a previous `landmark localize --json` line), or
+/// under `landmarkFromCamera` (inverted).
+public enum PoseJSON {
+    public static func parseCameraFromLandmark(_ data: Data) throws -> Rigid3 {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw LocalizationError.invalidPrior("not a JSON object")
+        }
+        if let inner = object["cameraFromLandmark"] as? [String: Any] { return try parsePose(inner) }
+        if let inner = object["landmarkFromCamera"] as? [String: Any] { return try parsePose(inner).inverse }
+        return try parsePose(object)
+    }
+
+    static func parsePose(_ o: [String: Any]) throws -> Rigid3 {
+        guard let r = (o["rotation"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.doubleValue }), r.count == 4,
+              r.allSatisfy(\.isFinite) else {
+            throw LocalizationError.invalidPrior("\"rotation\" must be 4 finite numbers [w,x,y,z]")
+        }
+        guard let t = (o["translation"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.doubleValue }), t.count == 3,
+              t.allSatisfy(\.isFinite) else {
+            throw LocalizationError.invalidPrior("\"translation\" must be 3 finite numbers [x,y,z]")
+        }
+        let q = Quaternion(w: r[0], x: r[1], y: r[2], z: r[3])
+        guard q.norm > 1e-6 else { throw LocalizationError.invalidPrior("\"rotation\" has zero norm") }
+        return Rigid3(rotation: q.normalized, translation: Vec3(t[0], t[1], t[2]))
+    }
+}

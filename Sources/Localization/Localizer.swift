@@ -1,0 +1,165 @@
+import Foundation
+import Geometry
+import LandmarkMap
+import Reconstruction
+import Rendering
+
+/// Localizes camera frames against one landmark's map.
+///
+/// Pipeline (each stage timed): decode → downscale frames larger than
+/// `options.maxImageSize` (intrinsics scaled to match) → features of the map's kind →
+/// 2D–3D matches (cold: the whole-map index with a per-point ratio test; with a tracking
+/// prior: projected map points matched in small windows, falling back to cold) → P3P in
+/// USAC + Levenberg–Marquardt (or a focal sweep + joint refinement when the focal length
+/// is unknown) → verification. Weak evidence (few inliers, a low inlier ratio, inliers
+/// bunched in one part of the frame, a high RMSE) is answered `not_localized` with the
+/// reason, never with a guessed pose.
+///
+/// Thread-safe: one `Localizer` serves concurrent queries.
+public final class Localizer: PoseLocalizing {
+    public let index: MapIndex
+    public let options: LocalizationOptions
+
+    /// Builds the map's index (the slow part: seconds for large maps).
+    public init(map: FeatureMap, options: LocalizationOptions = LocalizationOptions()) throws {
+        try options.validate()
+        self.options = options
+        self.index = try MapIndex(map: map)
+    }
+
+    public func localize(_ query: LocalizationQuery) throws -> LocalizationResult {
+        let clock = StageClock()
+        guard !query.imageData.isEmpty else { throw LocalizationError.emptyImage }
+        try query.intrinsics.validate()
+        try ImageCheck.requireComplete(query.imageData)
+        let image: Image8
+        do {
+            image = try Image8(decoding: query.imageData, channels: 1, maxPixels: options.maxImagePixels,
+                               name: query.name ?? "image")
+        } catch let ImageError.tooLarge(w, h, max) {
+            throw LocalizationError.imageTooLarge(width: w, height: h, maxPixels: max)
+        } catch {
+            throw LocalizationError.unreadableImage(reason: "\(error)")
+        }
+        let decodeMs = clock.lap()
+        var result = try localize(gray: image, intrinsics: query.intrinsics, cameraFromLandmarkPrior: query.cameraFromLandmarkPrior)
+        result.timings.decode = decodeMs
+        result.timings.total += decodeMs
+        return result
+    }
+
+    /// Localizes an already decoded frame (gray or RGB); `timings.decode` is 0.
+    public func localize(gray frame: Image8, intrinsics given: QueryIntrinsics,
+                         cameraFromLandmarkPrior prior: Rigid3? = nil) throws -> LocalizationResult {
+        let clock = StageClock()
+        var timings = StageTimings()
+        try given.validate()
+        guard frame.width > 0, frame.height > 0 else { throw LocalizationError.unreadableImage(reason: "empty image") }
+        // Downscale large frames; intrinsics follow.
+        var image = frame.channels == 1 ? frame : frame.gray()
+        var scale = 1.0
+        let longSide = max(image.width, image.height)
+        if options.maxImageSize > 0, longSide > options.maxImageSize {
+            scale = Double(options.maxImageSize) / Double(longSide)
+            image = image.resized(width: max(1, Int((Double(image.width) * scale).rounded())),
+                                  height: max(1, Int((Double(image.height) * scale).rounded())))
+        }
+        let fullK = given.resolved(width: frame.width, height: frame.height)
+        let k = fullK?.scaled(by: scale)
+        let cxFull = given.cx ?? Double(frame.width) / 2 - 0.5, cyFull = given.cy ?? Double(frame.height) / 2 - 0.5
+        let cx = (cxFull + 0.5) * scale - 0.5, cy = (cyFull + 0.5) * scale - 0.5
+
+        // Features of the map's kind.
+        let features = try extractFeatures(image, options: FeatureOptions(kind: index.kind, maxFeatures: options.maxFeatures,
+                                                                         maxImageSize: 0))
+        timings.features = clock.lap()
+
+        // 2D–3D matches, then the pose.
+        var correspondences: [Correspondence] = []
+        var hypothesis: PoseHypothesis?
+        if let prior, let k {
+            correspondences = matchWithPrior(features, index: index, cameraFromLandmark: prior, intrinsics: k, options: options)
+            timings.match = clock.lap()
+            if correspondences.count >= options.priorMinMatches {
+                let (p3, p2) = arrays(correspondences, features)
+                hypothesis = estimatePose(points: p3, pixels: p2, intrinsics: k, options: options)
+                if let h = hypothesis, verify(h, matches: correspondences.count, features: features) != nil { hypothesis = nil }
+            }
+            timings.pose = clock.lap()
+        }
+        if hypothesis == nil {
+            correspondences = try matchToMap(features, index: index, options: options)
+            timings.match += clock.lap()
+            let (p3, p2) = arrays(correspondences, features)
+            if let k {
+                hypothesis = estimatePose(points: p3, pixels: p2, intrinsics: k, options: options)
+            } else {
+                hypothesis = estimatePoseAndFocal(points: p3, pixels: p2, width: image.width, height: image.height,
+                                                  cx: cx, cy: cy, options: options)
+            }
+            timings.pose += clock.lap()
+        }
+        timings.total = clock.total()
+
+        guard correspondences.count >= options.minInliers else {
+            return .notLocalized("\(correspondences.count) 2D–3D matches from \(features.count) features; need at least \(options.minInliers)",
+                                 matches: correspondences.count, timings: timings)
+        }
+        guard let h = hypothesis else {
+            return .notLocalized("no pose found among \(correspondences.count) 2D–3D matches", matches: correspondences.count, timings: timings)
+        }
+        if let reason = verify(h, matches: correspondences.count, features: features) {
+            return .notLocalized(reason, inliers: h.inlierCount, matches: correspondences.count, timings: timings)
+        }
+        // Back to the frame as sent.
+        let outK = fullK ?? CameraIntrinsics(width: frame.width, height: frame.height, fx: h.intrinsics.fx / scale,
+                                             fy: h.intrinsics.fy / scale, cx: (h.intrinsics.cx + 0.5) / scale - 0.5,
+                                             cy: (h.intrinsics.cy + 0.5) / scale - 0.5)
+        return LocalizationResult(status: .localized, cameraFromLandmark: h.cameraFromLandmark, inliers: h.inlierCount,
+                                  matches: correspondences.count, rmsePx: h.rmse / scale,
+                                  confidence: confidence(h, matches: correspondences.count, features: features),
+                                  intrinsics: outK, focalEstimated: fullK == nil, timings: timings)
+    }
+
+    private func arrays(_ c: [Correspondence], _ f: FeatureSet) -> ([Vec3], [Vec2]) {
+        (c.map { index.positions[$0.point] }, c.map { f.keypoints[$0.keypoint].pixel })
+    }
+
+    /// Nil when the pose passes every check, else the reason.
+    func verify(_ h: PoseHypothesis, matches: Int, features: FeatureSet) -> String? {
+        let ratio = matches > 0 ? Double(h.inlierCount) / Double(matches) : 0
+        if h.inlierCount < options.minInliers {
+            return "\(h.inlierCount) inliers among \(matches) matches; need at least \(options.minInliers)"
+        }
+        if ratio < options.minInlierRatio {
+            return String(format: "inlier ratio %.2f (%d of %d matches) is below %.2f", ratio, h.inlierCount, matches, options.minInlierRatio)
+        }
+        if h.cells < options.minOccupiedCells {
+            return "inliers cover \(h.cells) of 16 frame cells; need \(options.minOccupiedCells) (a pose from one small patch is unreliable)"
+        }
+        if h.rmse > options.maxRMSEPixels {
+            return String(format: "inlier RMSE %.2f px exceeds %.2f px", h.rmse, options.maxRMSEPixels)
+        }
+        return nil
+    }
+
+    /// Grows with inliers (saturating at 4× the minimum), inlier ratio and spread.
+    func confidence(_ h: PoseHypothesis, matches: Int, features: FeatureSet) -> Double {
+        let count = min(1, Double(h.inlierCount) / Double(4 * options.minInliers))
+        let ratio = matches > 0 ? min(1, Double(h.inlierCount) / Double(matches) / 0.5) : 0
+        let spread = min(1, Double(h.cells) / 8)
+        return count * (0.5 + 0.5 * ratio) * (0.5 + 0.5 * spread)
+    }
+}
+
+/// Milliseconds since the last lap and since creation.
+final class StageClock {
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private var last = DispatchTime.now().uptimeNanoseconds
+    func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { last = now }
+        return Double(now - last) / 1e6
+    }
+    func total() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
+}

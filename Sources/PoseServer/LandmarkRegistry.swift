@@ -1,0 +1,159 @@
+import Foundation
+import Geometry
+import LandmarkMap
+import Localization
+import Logging
+
+/// An anchor of a served landmark: a named pose in the landmark frame.
+public struct ServedAnchor: Sendable, Equatable {
+    public var name: String
+    /// Anchor frame → landmark frame (metres, Y up).
+    public var landmarkFromAnchor: Rigid3
+    public init(name: String, landmarkFromAnchor: Rigid3) {
+        self.name = name; self.landmarkFromAnchor = landmarkFromAnchor
+    }
+}
+
+/// How the registry turns a `.landmark` file into something it can serve. The standard
+/// loader reads with `LandmarkStore` and indexes with `Localizer`; tests inject fakes.
+public struct LandmarkLoader: Sendable {
+    /// Reads and fully validates a map file; throws on anything corrupt.
+    public var readMap: @Sendable (URL) throws -> FeatureMap
+    /// Builds the in-memory index that answers queries.
+    public var makeLocalizer: @Sendable (FeatureMap) throws -> any PoseLocalizing
+    /// The landmark's anchors (may be empty).
+    public var readAnchors: @Sendable (URL, FeatureMap) throws -> [ServedAnchor]
+
+    public init(readMap: @escaping @Sendable (URL) throws -> FeatureMap,
+                makeLocalizer: @escaping @Sendable (FeatureMap) throws -> any PoseLocalizing,
+                readAnchors: @escaping @Sendable (URL, FeatureMap) throws -> [ServedAnchor] = { _, _ in [] }) {
+        self.readMap = readMap; self.makeLocalizer = makeLocalizer; self.readAnchors = readAnchors
+    }
+}
+
+/// A landmark ready to answer queries.
+public struct LoadedLandmark: Sendable {
+    public var id: String
+    public var metadata: MapMetadata
+    public var keyframeCount: Int
+    public var pointCount: Int
+    public var observationCount: Int
+    public var fileBytes: Int
+    public var loadSeconds: Double
+    public var anchors: [ServedAnchor]
+    public var localizer: any PoseLocalizing
+}
+
+public enum RegistryError: Error, CustomStringConvertible {
+    case invalidID(String)
+    case invalidMap(id: String, reason: String)
+    case io(String)
+    public var description: String {
+        switch self {
+        case .invalidID(let id):
+            "invalid landmark id \"\(id)\": use 1–64 letters, digits, '-' or '_'"
+        case .invalidMap(let id, let reason): "the .landmark for \"\(id)\" is invalid: \(reason)"
+        case .io(let s): s
+        }
+    }
+}
+
+/// The landmarks a server holds: a folder of `<id>.landmark` files, each loaded into memory.
+/// Lookups are cheap and concurrent; `install` validates a new file completely (read and
+/// index) before it renames it into the folder and swaps it in, so queries never see a
+/// half-loaded map and a corrupt upload leaves the previous map serving.
+public final class LandmarkRegistry: @unchecked Sendable {
+    public let directory: URL
+    let loader: LandmarkLoader
+    private let lock = NSLock()
+    private var landmarks: [String: LoadedLandmark] = [:]
+    private let logger = Logger(label: "landmark.server.registry")
+
+    public init(directory: URL, loader: LandmarkLoader) {
+        self.directory = directory; self.loader = loader
+    }
+
+    /// Loads every `*.landmark` in the folder; returns the failures by file name (each also
+    /// logged) so one corrupt file does not stop the others from serving.
+    @discardableResult
+    public func loadAll() -> [String: String] {
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        var failures: [String: String] = [:]
+        for file in files.sorted(by: { $0.path < $1.path }) where file.pathExtension == "landmark" {
+            let id = file.deletingPathExtension().lastPathComponent
+            guard Self.isValidID(id) else { failures[file.lastPathComponent] = RegistryError.invalidID(id).description; continue }
+            do {
+                let loaded = try load(id: id, file: file)
+                lock.withLock { landmarks[id] = loaded }
+                logger.info("loaded \(id): \(loaded.pointCount) points in \(String(format: "%.2f", loaded.loadSeconds)) s")
+            } catch {
+                failures[file.lastPathComponent] = "\(error)"
+                logger.error("skipped \(file.lastPathComponent): \(error)")
+            }
+        }
+        return failures
+    }
+
+    public func landmark(_ id: String) -> LoadedLandmark? { lock.withLock { landmarks[id] } }
+    public var all: [LoadedLandmark] { lock.withLock { landmarks.values.sorted { $0.id < $1.id } } }
+    public var count: Int { lock.withLock { landmarks.count } }
+
+    /// Validates `data` as a `.landmark`, then atomically replaces (or adds) `id`.
+    /// - Returns: the loaded landmark and whether it replaced an existing one.
+    public func install(id: String, data: Data) throws -> (LoadedLandmark, replaced: Bool) {
+        guard Self.isValidID(id) else { throw RegistryError.invalidID(id) }
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temp = directory.appendingPathComponent(".\(id).upload-\(UUID().uuidString).landmark.tmp")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        do { try data.write(to: temp) } catch { throw RegistryError.io("cannot write the upload: \(error)") }
+        let loaded: LoadedLandmark
+        do { loaded = try load(id: id, file: temp) } catch {
+            throw RegistryError.invalidMap(id: id, reason: "\(error)")
+        }
+        let target = directory.appendingPathComponent("\(id).landmark")
+        return try lock.withLock {
+            // rename(2) replaces the target atomically: readers of the old file keep their handle.
+            guard rename(temp.path, target.path) == 0 else {
+                throw RegistryError.io("cannot move the upload into place: \(String(cString: strerror(errno)))")
+            }
+            let replaced = landmarks[id] != nil
+            landmarks[id] = loaded
+            return (loaded, replaced)
+        }
+    }
+
+    /// Stops serving `id` and deletes its file; false when it was not served.
+    public func remove(id: String) throws -> Bool {
+        guard Self.isValidID(id) else { throw RegistryError.invalidID(id) }
+        return try lock.withLock {
+            guard landmarks.removeValue(forKey: id) != nil else { return false }
+            let file = directory.appendingPathComponent("\(id).landmark")
+            if FileManager.default.fileExists(atPath: file.path) {
+                do { try FileManager.default.removeItem(at: file) } catch {
+                    throw RegistryError.io("cannot delete \(file.lastPathComponent): \(error)")
+                }
+            }
+            return true
+        }
+    }
+
+    private func load(id: String, file: URL) throws -> LoadedLandmark {
+        let start = Date()
+        let map = try loader.readMap(file)
+        let localizer = try loader.makeLocalizer(map)
+        let anchors = try loader.readAnchors(file, map)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        return LoadedLandmark(id: id, metadata: map.metadata, keyframeCount: map.keyframes.count,
+                              pointCount: map.points.count, observationCount: map.observationCount,
+                              fileBytes: bytes, loadSeconds: Date().timeIntervalSince(start),
+                              anchors: anchors, localizer: localizer)
+    }
+
+    /// 1–64 of [A-Za-z0-9_-], not starting with '.' (so never a path).
+    public static func isValidID(_ id: String) -> Bool {
+        guard (1...64).contains(id.utf8.count) else { return false }
+        return id.utf8.allSatisfy { c in
+            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 95
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// A bounded queue in front of the CPU-bound localize work: at most `maxConcurrent`
+/// queries run, at most `maxQueued` wait; the rest are refused at once (the route answers
+/// 503 with Retry-After) rather than piling up latency.
+actor RequestLimiter {
+    let maxConcurrent: Int
+    let maxQueued: Int
+    private(set) var running = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(maxConcurrent: Int, maxQueued: Int) {
+        self.maxConcurrent = maxConcurrent; self.maxQueued = maxQueued
+    }
+
+    /// Takes a slot, waiting in line if needed; false when the line is full.
+    func acquire() async -> Bool {
+        if running < maxConcurrent { running += 1; return true }
+        guard waiters.count < maxQueued else { return false }
+        await withCheckedContinuation { waiters.append($0) }
+        return true
+    }
+
+    /// Hands the slot to the next waiter or frees it.
+    func release() {
+        if waiters.isEmpty { running -= 1 } else { waiters.removeFirst().resume() }
+    }
+
+    var depth: (inFlight: Int, queued: Int) { (running, waiters.count) }
+}
+
+/// Runs CPU-bound `work` on a dispatch queue (off Swift's cooperative pool, so the server's
+/// own tasks stay responsive) and returns its value, or throws `DeadlineExceeded` when
+/// `seconds` pass first. The work itself is not interrupted; its result is then dropped.
+func runWithDeadline<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+    let once = Once()
+    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        DispatchQueue.global(qos: .userInitiated).async {
+            let result = Result { try work() }
+            if once.claim() { continuation.resume(with: result) }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            if once.claim() { continuation.resume(throwing: DeadlineExceeded(seconds: seconds)) }
+        }
+    }
+}
+
+struct DeadlineExceeded: Error, CustomStringConvertible {
+    let seconds: Double
+    var description: String { "the query took longer than the deadline of \(seconds) s" }
+}
+
+/// A flag that exactly one caller can claim.
+private final class Once: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    func claim() -> Bool { lock.lock(); defer { lock.unlock() }; if done { return false }; done = true; return true }
+}

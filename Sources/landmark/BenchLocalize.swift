@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import Geometry
+import LandmarkMap
+import Localization
+import Rendering
+
+/// `landmark bench localize MAP --queries DIR --ground-truth ground_truth.json`: accuracy
+/// against ground truth, and p50/p95 latency per stage at 640×480 and 1280×720, cold and
+/// with a tracking prior. Run it on one core: `taskset -c 0 landmark bench localize …`.
+struct BenchLocalize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "localize",
+        abstract: "Localize a folder of query frames against ground truth; print accuracy and per-stage latency as JSON.")
+
+    @Argument(help: "The .landmark map.")
+    var map: String
+
+    @Option(help: "Folder of query frames (names matched to the ground truth's queries by file name).")
+    var queries: String
+
+    @Option(help: "ground_truth.json (landmark synth's format: queries[] with intrinsics and cameraFromWorld).")
+    var groundTruth: String
+
+    @Option(help: "Timed runs per frame and size.")
+    var repeats: Int = 3
+
+    @Option(help: "Frame sizes to time, WxH, comma-separated.")
+    var sizes: String = "640x480,1280x720"
+
+    @Option(help: "Seed for RANSAC.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Tracking prior perturbation for the prior runs: metres and degrees.")
+    var priorNoise: String = "0.1,1"
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1.") }
+        for s in [map, queries, groundTruth] where !FileManager.default.fileExists(atPath: s) {
+            throw ValidationError("\(s) does not exist.")
+        }
+    }
+
+    func run() throws {
+        let gt = try JSONDecoder().decode(GroundTruth.self, from: Data(contentsOf: URL(fileURLWithPath: groundTruth)))
+        var options = LocalizationOptions()
+        options.seed = seed
+        let loadStart = Date()
+        let featureMap = try LandmarkStore.read(from: URL(fileURLWithPath: map))
+        let localizer = try Localizer(map: featureMap, options: options)
+        let loadSeconds = Date().timeIntervalSince(loadStart)
+        let folder = URL(fileURLWithPath: queries)
+        let views = gt.queries.filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent(($0.name as NSString).lastPathComponent).path) }
+        guard !views.isEmpty else { throw ValidationError("no query of \(groundTruth) is in \(queries).") }
+        let noise = priorNoise.split(separator: ",").compactMap { Double($0) }
+        var rng = SplitMix64(seed: seed)
+
+        // Accuracy at native size, cold and with a perturbed prior.
+        var cold: [PoseError] = [], tracked: [PoseError] = []
+        var lines: [[String: Any]] = []
+        var frames: [(view: GroundTruth.View, image: Image8)] = []
+        for view in views {
+            let url = folder.appendingPathComponent((view.name as NSString).lastPathComponent)
+            let data = try Data(contentsOf: url)
+            let k = QueryIntrinsics(fx: view.fx, fy: view.fy, cx: view.cx, cy: view.cy)
+            let truth = view.cameraFromWorldRigid
+            let r = try localizer.localize(LocalizationQuery(imageData: data, name: url.lastPathComponent, intrinsics: k))
+            let e = PoseError(r, truth: truth)
+            cold.append(e)
+            var line = r.jsonObject(image: url.lastPathComponent)
+            line["positionErrorM"] = e.position ?? NSNull(); line["rotationErrorDeg"] = e.rotation ?? NSNull()
+            lines.append(line)
+            let prior = perturb(truth, metres: noise.first ?? 0.1, degrees: noise.count > 1 ? noise[1] : 1, rng: &rng)
+            let t = try localizer.localize(LocalizationQuery(imageData: data, name: url.lastPathComponent, intrinsics: k,
+                                                             cameraFromLandmarkPrior: prior))
+            tracked.append(PoseError(t, truth: truth))
+            frames.append((view, try Image8(decoding: data, channels: 3)))
+        }
+
+        // Latency per stage at fixed sizes (frames resized, intrinsics scaled per axis, sent as JPEG).
+        var speed: [String: Any] = [:]
+        for size in sizes.split(separator: ",") {
+            let wh = size.split(separator: "x").compactMap { Int($0) }
+            guard wh.count == 2 else { throw ValidationError("--sizes: \"\(size)\" is not WxH.") }
+            var coldTimes: [StageTimings] = [], priorTimes: [StageTimings] = []
+            var localized = 0, runs = 0
+            for (view, image) in frames {
+                let sx = Double(wh[0]) / Double(image.width), sy = Double(wh[1]) / Double(image.height)
+                let jpeg = try image.resized(width: wh[0], height: wh[1]).encoded(.jpeg, quality: 90)
+                let k = QueryIntrinsics(fx: view.fx * sx, fy: view.fy * sy, cx: (view.cx + 0.5) * sx - 0.5, cy: (view.cy + 0.5) * sy - 0.5)
+                let prior = perturb(view.cameraFromWorldRigid, metres: noise.first ?? 0.1, degrees: noise.count > 1 ? noise[1] : 1, rng: &rng)
+                for _ in 0..<repeats {
+                    let r = try localizer.localize(LocalizationQuery(imageData: jpeg, intrinsics: k))
+                    coldTimes.append(r.timings); runs += 1; if r.isLocalized { localized += 1 }
+                    let p = try localizer.localize(LocalizationQuery(imageData: jpeg, intrinsics: k, cameraFromLandmarkPrior: prior))
+                    priorTimes.append(p.timings)
+                }
+            }
+            speed[String(size)] = ["cold": percentiles(coldTimes), "prior": percentiles(priorTimes),
+                                   "localized_fraction": Double(localized) / Double(max(1, runs)), "runs": runs]
+        }
+
+        let json: [String: Any] = [
+            "map": map, "queries": views.count, "seed": seed, "repeats": repeats,
+            "map_load_seconds": loadSeconds, "index_rows": localizer.index.rowCount, "map_points": localizer.index.pointCount,
+            "accuracy_cold": summary(cold), "accuracy_prior": summary(tracked),
+            "prior_noise_m_deg": noise, "latency_ms": speed, "per_query": lines,
+        ]
+        print(LocalizationResult.serialize(json))
+    }
+
+    struct PoseError {
+        var localized: Bool
+        var position: Double?
+        var rotation: Double?
+        init(_ r: LocalizationResult, truth: Rigid3) {
+            localized = r.isLocalized
+            if let pose = r.cameraFromLandmark {
+                position = distance(pose.centerOfTargetInSource, truth.centerOfTargetInSource)
+                rotation = Quaternion.angleBetween(pose.rotation, truth.rotation) * 180 / .pi
+            }
+        }
+    }
+
+    func summary(_ errors: [PoseError]) -> [String: Any] {
+        let loc = errors.filter(\.localized)
+        let pos = loc.compactMap(\.position).sorted(), rot = loc.compactMap(\.rotation).sorted()
+        let good = loc.filter { ($0.position ?? .infinity) <= 0.05 && ($0.rotation ?? .infinity) <= 0.5 }.count
+        let wrong = loc.filter { ($0.position ?? .infinity) > 1 || ($0.rotation ?? .infinity) > 5 }.count
+        func median(_ a: [Double]) -> Any { a.isEmpty ? NSNull() : a[a.count / 2] }
+        return ["queries": errors.count, "localized": loc.count,
+                "within_5cm_0.5deg": good, "within_5cm_0.5deg_fraction": Double(good) / Double(max(1, errors.count)),
+                "median_position_error_m": median(pos), "median_rotation_error_deg": median(rot),
+                "max_position_error_m": pos.last ?? NSNull(), "max_rotation_error_deg": rot.last ?? NSNull(),
+                "wrong_localized_over_1m_or_5deg": wrong]
+    }
+
+    func percentiles(_ t: [StageTimings]) -> [String: Any] {
+        var out: [String: Any] = [:]
+        for stage in ["decode", "features", "match", "pose", "total"] {
+            let v = t.map { s in s.byStage.first { $0.name == stage }!.ms }.sorted()
+            guard !v.isEmpty else { continue }
+            func p(_ q: Double) -> Double { (v[min(v.count - 1, Int((Double(v.count - 1) * q).rounded()))] * 100).rounded() / 100 }
+            out[stage] = ["p50": p(0.5), "p95": p(0.95)]
+        }
+        return out
+    }
+
+    func perturb(_ pose: Rigid3, metres: Double, degrees: Double, rng: inout SplitMix64) -> Rigid3 {
+        func unit(_ rng: inout SplitMix64) -> Vec3 {
+            normalize(Vec3(Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng)))
+        }
+        let center = pose.centerOfTargetInSource + unit(&rng) * metres
+        let rotation = (Quaternion(axis: unit(&rng), angle: degrees * .pi / 180) * pose.rotation).normalized
+        return Rigid3(rotation: rotation, translation: -(rotation * center))
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Localization
+import Logging
+import PoseServer
+
+/// `landmark serve --landmarks DIR --port 8080 [--host 127.0.0.1] [--keys keys.json]`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve pose queries over HTTP for every .landmark in a folder.",
+        discussion: """
+        Keys: --keys FILE with {"query":[...],"admin":[...]}, plus LANDMARK_QUERY_KEYS and \
+        LANDMARK_ADMIN_KEYS (comma-separated). Without any key, query routes are open and \
+        admin routes (PUT/DELETE) are refused. The API is at GET /openapi.yaml.
+        """)
+
+    @Option(help: "Folder of .landmark files to serve (uploads are stored here).")
+    var landmarks: String
+
+    @Option(help: "Interface to bind.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "TCP port.")
+    var port: Int = 8080
+
+    @Option(help: "API keys file: {\"query\":[…],\"admin\":[…]}.")
+    var keys: String?
+
+    @Option(help: "Largest localize body in bytes.")
+    var maxBodyBytes: Int = 10 * 1024 * 1024
+
+    @Option(help: "Largest frame in pixels (checked from the header before decoding).")
+    var maxImagePixels: Int = 16_000_000
+
+    @Option(help: "Queries computed at once (default: one per core).")
+    var concurrency: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    @Option(help: "Queries allowed to wait; beyond it the answer is 503 with Retry-After.")
+    var queue: Int = 16
+
+    @Option(help: "Per-request deadline in seconds.")
+    var deadline: Double = 5
+
+    func validate() throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: landmarks, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("\(landmarks) is not a folder; give the folder of .landmark files to serve.")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535.") }
+        if let keys, !FileManager.default.fileExists(atPath: keys) {
+            throw ValidationError("the keys file \(keys) does not exist.")
+        }
+        guard concurrency >= 1, queue >= 0, deadline > 0, maxBodyBytes > 0, maxImagePixels > 0 else {
+            throw ValidationError("--concurrency ≥ 1, --queue ≥ 0, and --deadline, --max-body-bytes, --max-image-pixels > 0.")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var configuration = PoseServerConfiguration(landmarksDirectory: URL(fileURLWithPath: landmarks))
+        configuration.host = host
+        configuration.port = port
+        var apiKeys = APIKeys.fromEnvironment()
+        if let keys { apiKeys = try APIKeys.load(from: URL(fileURLWithPath: keys)).merged(with: apiKeys) }
+        configuration.keys = apiKeys
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.maxImagePixels = maxImagePixels
+        configuration.maxConcurrentQueries = concurrency
+        configuration.maxQueuedQueries = queue
+        configuration.requestDeadlineSeconds = deadline
+        var logger = Logger(label: "landmark.server")
+        logger.logLevel = .info
+        if apiKeys.isEmpty { logger.warning("no API keys: query routes are open, admin routes refused") }
+        var options = LocalizationOptions()
+        options.maxImagePixels = maxImagePixels
+        let app = try buildApplication(configuration, loader: .standard(options: options), logger: logger)
+        try await app.runService()
+    }
+}
