@@ -132,6 +132,10 @@ struct FootLocker {
                 world[base + l.0] = (sol.rootDelta * world[base + l.0]).normalized
                 world[base + l.1] = (sol.middleDelta * world[base + l.1]).normalized
                 fk(f)
+                // Out of reach (e.g. lying on the floor): lift the whole body instead.
+                var rest = 0.0
+                for k in chains[s] { rest = max(rest, ground + restLift[k] - pose.positions[k].y) }
+                if rest > 1e-7 { hips[f].y += rest; fk(f) }
             }
         }
     }

@@ -14,6 +14,8 @@ public struct RetargetOptions: Sendable {
     public var footIK = true
     /// Blend in/out of a foot lock, seconds.
     public var blendSeconds = 0.15
+    /// Each detected contact is widened by this much on both sides (seconds).
+    public var contactPaddingSeconds = 0.04
     /// Source bone → target bone pairs that replace the automatic mapping for those target bones.
     public var overrides: [String: String] = [:]
     public var contacts = FootContactDetector()
@@ -273,7 +275,16 @@ public enum Retargeter {
             for (side, sFoot) in sFeet.enumerated() {
                 let heights = sPoses.map { p in sFootChains[side].map { p.positions[$0].y }.min()! - sGround }
                 let positions = sPoses.map { $0.positions[sFoot] }
+                // Widen each contact a little: the source foot is already nearly still there.
+                let pad = Int((options.contactPaddingSeconds * options.fps).rounded())
                 contacts[side] = options.contacts.detect(heights: heights, positions: positions, frameTime: frameTime, legLength: sLeg)
+                    .map { max(0, $0.lowerBound - pad)...min(frameCount - 1, $0.upperBound + pad) }
+                var merged = [ClosedRange<Int>]()
+                for r in contacts[side] {
+                    if let last = merged.last, r.lowerBound <= last.upperBound + 1 { merged[merged.count - 1] = last.lowerBound...max(last.upperBound, r.upperBound) }
+                    else { merged.append(r) }
+                }
+                contacts[side] = merged
             }
             var ik = FootLocker(T: T, rest: tRest, restLift: restLift, ground: ground, legs: legs, tHips: tHips,
                                 aligned: aligned, driven: driven, frameCount: frameCount,

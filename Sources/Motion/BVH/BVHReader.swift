@@ -191,12 +191,14 @@ public enum BVHReader {
         values.reserveCapacity(frameCount * channelCount)
         var read = 0
         var lineIndex = c.line
+        var lastFrameLine = c.line - 1
         let lines = c.lines
         while read < frameCount {
             // Skip blank lines.
             while lineIndex < lines.count && lines[lineIndex].allSatisfy({ $0 == " " || $0 == "\t" }) { lineIndex += 1 }
             guard lineIndex < lines.count else {
-                throw MotionError.bvhTruncated(line: max(lines.count, 1), framesRead: read, framesDeclared: frameCount)
+                // Name the line where the next frame should have been.
+                throw MotionError.bvhTruncated(line: lastFrameLine + 2, framesRead: read, framesDeclared: frameCount)
             }
             var found = 0
             for tok in lines[lineIndex].split(whereSeparator: { $0 == " " || $0 == "\t" }) {
@@ -211,6 +213,7 @@ public enum BVHReader {
                 throw MotionError.bvhValueCount(line: lineIndex + 1, expected: channelCount, found: found)
             }
             read += 1
+            lastFrameLine = lineIndex
             lineIndex += 1
         }
         return values
