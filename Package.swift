@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Geometry"]),
         .testTarget(name: "AssetPipelineTests", dependencies: ["AssetPipeline", "Rendering", "Geometry"]),
         .testTarget(name: "MotionTests", dependencies: ["Motion", "AssetPipeline", "Geometry"]),
-        .testTarget(name: "AnchoringTests", dependencies: ["Anchoring", "LandmarkMap", "Geometry"]),
+        .testTarget(name: "AnchoringTests", dependencies: ["Anchoring", "LandmarkMap", "Geometry", "AssetPipeline", "Motion", "Rendering"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "landmark"]),
         .testTarget(name: "PoseServerTests", dependencies: [
             "PoseServer", "Localization", "LandmarkMap", "Rendering", "Geometry",
