@@ -6,6 +6,6 @@ struct Landmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "landmark",
         abstract: "LandmarkAR: visual positioning, asset optimization and motion retargeting for landmark AR.",
-        subcommands: [Register.self, AnchorCommand.self, BatchCommand.self, InfoCommand.self, ExportCommand.self, ImportCommand.self, Synth.self, Mocap.self, LocalizeCommand.self, ServeCommand.self, Asset.self, PreviewCommand.self, Bench.self]
+        subcommands: [Register.self, AnchorCommand.self, BatchCommand.self, InfoCommand.self, ExportCommand.self, ImportCommand.self, Synth.self, Mocap.self, LocalizeCommand.self, ServeCommand.self, Asset.self, PreviewCommand.self, Demo.self, Bench.self]
     )
 }

@@ -1,0 +1,192 @@
+import Anchoring
+import ArgumentParser
+import AssetPipeline
+import Foundation
+import Geometry
+import LandmarkMap
+import Localization
+import Motion
+import Reconstruction
+import Rendering
+
+/// `landmark demo`: the whole chain on the built-in synthetic landmark, with ground truth.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the whole chain on the built-in landmark: synth → register → localize → anchor → retarget → preview.",
+        discussion: """
+        Synthesizes the built-in landmark (seed 7, cached in --dir), registers it with its \
+        camera priors (metres, Y up), localizes its query views, places an anchor on the roof \
+        from a pixel, retargets the project's walk clip onto its humanoid with the feet on the \
+        anchor's surface, and renders previews over query frames. Every step is scored against \
+        the ground truth; the report goes to stdout (JSON with --json) and the files to --dir.
+        """)
+
+    @Option(help: "Working folder for the synthetic landmark, the map and the previews.")
+    var dir: String = ".demo"
+    @Option(help: "Seed of the synthetic landmark.") var seed: UInt64 = 7
+    @Option(help: "Capture views (at least 40 for the full demo).") var views: Int = 40
+    @Option(help: "Query views.") var queries: Int = 20
+    @Flag(help: "Print the report as one JSON object.") var json = false
+
+    func validate() throws {
+        guard views >= 8, queries >= 1 else { throw ValidationError("--views must be ≥ 8 and --queries ≥ 1.") }
+    }
+
+    func run() async throws {
+        let root = URL(fileURLWithPath: dir)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        var report: [String: Any] = ["seed": seed]
+        func say(_ s: String) { if !json { print(s) } }
+        let start = Date()
+
+        // 1. The synthetic landmark (cached per seed and size).
+        let synthDir = root.appendingPathComponent("synth-\(seed)-\(views)-\(queries)")
+        let gtURL = synthDir.appendingPathComponent("ground_truth.json")
+        var clock = Date()
+        if !FileManager.default.fileExists(atPath: gtURL.path) {
+            let landmark = try SyntheticLandmark.make(seed: seed, options: SyntheticOptions(viewCount: views, queryCount: queries))
+            try landmark.write(to: synthDir, overwrite: true)
+        }
+        let truth = try Rendering.GroundTruth.read(from: gtURL)
+        say(String(format: "1. synthetic landmark: %d views + %d queries in %@ (%.1f s)", truth.images.count, truth.queries.count,
+                   synthDir.path, Date().timeIntervalSince(clock)))
+
+        // 2. Registration, aligned to metres by the camera priors.
+        clock = Date()
+        let mapURL = root.appendingPathComponent("gate.landmark")
+        var options = ReconstructionOptions()
+        options.seed = seed
+        options.intrinsics = try IntrinsicsPrior.load(from: synthDir.appendingPathComponent("intrinsics.json"))
+        options.showProgress = !json
+        var result = try reconstruct(try PhotoCollection.scan(synthDir.appendingPathComponent("images")), options: options, name: "gate")
+        let frame = try alignToPriors(&result.map, priors: try CameraPriors.load(from: gtURL), seed: seed)
+        try LandmarkStore.write(result.map, to: mapURL)
+        let gtCameras = try Reconstruction.GroundTruth.load(from: gtURL)
+        let errors = evaluatePoses(result.map, groundTruth: gtCameras, seed: seed)
+        let s = result.stats
+        report["registration"] = [
+            "registered": s.registeredCount, "images": s.imageCount, "points": s.pointCount,
+            "meanReprojectionErrorPx": s.meanReprojectionError, "seconds": Date().timeIntervalSince(clock),
+            "medianCenterErrorM": errors?.medianCenterError ?? -1, "medianRotationErrorDeg": errors?.medianRotationErrorDegrees ?? -1,
+            "frame": frame,
+        ]
+        say(String(format: "2. registered %d/%d views, %d points, reprojection %.3f px; vs ground truth: centre %.4f m, rotation %.4f° (median) in %.1f s",
+                   s.registeredCount, s.imageCount, s.pointCount, s.meanReprojectionError,
+                   errors?.medianCenterError ?? .nan, errors?.medianRotationErrorDegrees ?? .nan, Date().timeIntervalSince(clock)))
+
+        // 3. Localize every query against the stored map.
+        clock = Date()
+        var map = try LandmarkStore.read(from: mapURL)
+        let localizer = try Localizer(map: map)
+        var localized: [(view: Rendering.GroundTruth.View, pose: Rigid3)] = []
+        var centreErrors: [Double] = [], rotationErrors: [Double] = [], within = 0, wrong = 0
+        for q in truth.queries {
+            let data = try Data(contentsOf: synthDir.appendingPathComponent(q.name))
+            let r = try localizer.localize(LocalizationQuery(imageData: data, name: q.name,
+                                                             intrinsics: QueryIntrinsics(fx: q.fx, fy: q.fy, cx: q.cx, cy: q.cy)))
+            guard let pose = r.cameraFromLandmark else { continue }
+            let gt = q.cameraFromWorld.rigid
+            let dc = distance(pose.centerOfTargetInSource, gt.centerOfTargetInSource)
+            let dr = Quaternion.angleBetween(pose.rotation, gt.rotation) * 180 / .pi
+            centreErrors.append(dc); rotationErrors.append(dr)
+            if dc <= 0.05 && dr <= 0.5 { within += 1 }
+            if dc > 1 || dr > 5 { wrong += 1 }
+            localized.append((q, pose))
+        }
+        let medianCentre = median(centreErrors), medianRotation = median(rotationErrors)
+        report["localization"] = ["queries": truth.queries.count, "localized": localized.count, "within5cm05deg": within,
+                                  "wrongReportedLocalized": wrong, "medianCenterErrorM": medianCentre,
+                                  "medianRotationErrorDeg": medianRotation, "seconds": Date().timeIntervalSince(clock)]
+        say(String(format: "3. localized %d/%d queries; %d within 5 cm and 0.5°; median %.4f m, %.4f°; %d wrong poses reported",
+                   localized.count, truth.queries.count, within, medianCentre, medianRotation, wrong))
+
+        // 4. An anchor on the roof, from a pixel of the capture view that looks most directly down at it.
+        let roofPoint = truth.roof.pointVector, roofNormal = normalize(truth.roof.normalVector)
+        let roofViews = map.keyframes.compactMap { kf -> (Keyframe, Vec2, Double)? in
+            guard let k = map.camera(id: kf.cameraID)?.intrinsics, let px = k.project(kf.cameraFromLandmark * roofPoint),
+                  px.x > 0, px.y > 0, px.x < Double(k.width), px.y < Double(k.height) else { return nil }
+            let down = dot(normalize(roofPoint - kf.center), -roofNormal)   // 1 looking straight down
+            return (kf, px, down)
+        }.sorted { $0.2 > $1.2 }
+        guard let (anchorView, anchorPixel, _) = roofViews.first else { throw CLIError("no registered view sees the roof centre") }
+        let placement = try AnchorPlacer.place(in: map, imageName: anchorView.name, pixel: anchorPixel)
+        let anchor = placement.anchor(named: "roof")
+        if map.anchors.contains(where: { $0.name == "roof" }) { try LandmarkStore.removeAnchor(named: "roof", from: mapURL) }
+        try LandmarkStore.addAnchor(anchor, to: mapURL)
+        map.anchors = [anchor]
+        let planeError = abs(dot(anchor.position - roofPoint, roofNormal))
+        let upError = acos(min(1, dot(anchor.up, roofNormal))) * 180 / .pi
+        report["anchor"] = ["image": anchorView.name, "pixel": [anchorPixel.x, anchorPixel.y],
+                            "position": [anchor.position.x, anchor.position.y, anchor.position.z],
+                            "roofPlaneErrorM": planeError, "upErrorDeg": upError, "supportPoints": placement.supportPoints]
+        say(String(format: "4. anchor 'roof' from %@ pixel (%.0f, %.0f): %.4f m from the true roof plane, up off by %.3f°",
+                   anchorView.name, anchorPixel.x, anchorPixel.y, planeError, upError))
+
+        // 5. Retarget the project's walk onto its humanoid, feet on the anchor's surface (y = 0 in the anchor frame).
+        clock = Date()
+        let characterURL = root.appendingPathComponent("humanoid.glb"), clipURL = root.appendingPathComponent("walk.bvh")
+        let animatedURL = root.appendingPathComponent("humanoid_walk.glb")
+        try ProceduralHumanoid.writeCharacter(to: characterURL.path)
+        try BVHWriter.write(ProceduralHumanoid.walkClip(), to: clipURL.path)
+        var retargetOptions = RetargetOptions()
+        retargetOptions.ground = 0
+        _ = try RetargetJob.run(bvhPath: clipURL.path, characterPath: characterURL.path, outPath: animatedURL.path, options: retargetOptions)
+        let motion = try MotionReport.measure(path: animatedURL.path)
+        report["retarget"] = ["output": animatedURL.path, "footSkatingMmPerFrame": motion.skateMmPerFrame, "floatingMmInContact": motion.floatingMmInContact,
+                              "maxPenetrationMm": motion.penetrationMaxMm, "seconds": Date().timeIntervalSince(clock)]
+        say(String(format: "5. retargeted the walk onto the humanoid: foot skating %.2f mm/frame, deepest penetration %.2f mm → %@",
+                   motion.skateMmPerFrame, motion.penetrationMaxMm, animatedURL.path))
+
+        // 6. Previews over localized queries that see the anchor, scored against the ground-truth pose.
+        let poser = try CharacterPoser(asset: try GLTFAsset(contentsOf: animatedURL), name: "humanoid_walk.glb")
+        let occluder = try PreviewSupport.occluder(map: map, meshPath: synthDir.appendingPathComponent("model.obj").path)
+        let scene = try poser.scene(animation: 0, time: 0.5)
+        var previews: [[String: Any]] = []
+        for (view, pose) in localized {
+            guard previews.count < 3 else { break }
+            let k = view.intrinsics
+            guard let px = k.project(pose * anchor.position), px.x > 40, px.y > 40,
+                  px.x < Double(k.width - 40), px.y < Double(k.height - 40) else { continue }
+            let image = try Image8(contentsOf: synthDir.appendingPathComponent(view.name))
+            let estimated = try PreviewRenderer.render(frame: image, intrinsics: k, cameraFromLandmark: pose,
+                                                       landmarkFromAnchor: anchor.landmarkFromAnchor, character: scene, occluder: occluder)
+            let truthRender = try PreviewRenderer.render(frame: image, intrinsics: k, cameraFromLandmark: view.cameraFromWorldRigid,
+                                                         landmarkFromAnchor: anchor.landmarkFromAnchor, character: scene, occluder: occluder)
+            guard estimated.silhouettePixels > 50 else { continue }
+            let out = root.appendingPathComponent("preview_\((view.name as NSString).lastPathComponent)")
+            try estimated.image.write(to: out)
+            let iou = maskIoU(estimated.silhouetteMask, truthRender.silhouetteMask)
+            let offset = zip2(estimated.silhouetteCentroid, truthRender.silhouetteCentroid).map { length($0 - $1) } ?? .nan
+            previews.append(["file": out.path, "silhouetteIoU": iou, "centroidOffsetPx": offset,
+                             "visibleFraction": Double(estimated.visiblePixels) / Double(max(1, estimated.silhouettePixels))])
+            say(String(format: "6. preview %@: silhouette IoU %.3f and centroid offset %.2f px against the ground-truth pose; %.0f%% visible",
+                       out.path, iou, offset, 100 * Double(estimated.visiblePixels) / Double(max(1, estimated.silhouettePixels))))
+        }
+        report["previews"] = previews
+        report["seconds"] = Date().timeIntervalSince(start)
+        if json { print(LocalizationResult.serialize(report)) }
+        else { say(String(format: "done in %.1f s; files in %@", Date().timeIntervalSince(start), root.path)) }
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// Intersection over union of two 0/255 masks.
+func maskIoU(_ a: Image8, _ b: Image8) -> Double {
+    var inter = 0, union = 0
+    for i in 0..<min(a.pixels.count, b.pixels.count) {
+        let x = a.pixels[i] != 0, y = b.pixels[i] != 0
+        if x && y { inter += 1 }
+        if x || y { union += 1 }
+    }
+    return union == 0 ? 1 : Double(inter) / Double(union)
+}
+
+func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}
