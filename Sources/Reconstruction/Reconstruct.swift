@@ -108,20 +108,28 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
 
     // 4. Tracks and incremental mapping.
     let tracks = buildTracks(imageFeatureCounts: features.map(\.count), pairs: verified)
-    var mapper = IncrementalMapper(features: features, cameras: cameras, imageCamera: imageCamera, pixelScale: pixelScale,
-                                   tracks: tracks, options: options, refineIntrinsics: options.intrinsics == nil)
-    guard mapper.initialize(pairs: verified) else {
+    debugLog("features \(features.map(\.count)); pairs \(verified.map { "\($0.i)-\($0.j):\($0.matches.count)" }); tracks \(tracks.count)")
+    // Up to three starts: when a model leaves photos out, another initial pair may do better.
+    var best: IncrementalMapper?
+    var tried = Set<Int>()
+    let registerBar = showBars ? ProgressBar("registering", total: features.count) : nil
+    for _ in 0..<3 {
+        var mapper = IncrementalMapper(features: features, cameras: cameras, imageCamera: imageCamera, pixelScale: pixelScale,
+                                       tracks: tracks, options: options, refineIntrinsics: options.intrinsics == nil)
+        guard let start = mapper.initialize(pairs: verified, excluding: tried) else { break }
+        tried.insert(start.i * features.count + start.j)
+        registerBar?.update(2)
+        mapper.run { registerBar?.advance() }
+        debugLog("start \(start): registered \(mapper.registeredCount), points \(mapper.pointCount)")
+        if best == nil || mapper.registeredCount > best!.registeredCount { best = mapper }
+        if mapper.registeredCount == features.count || mapper.registeredCount * 4 >= features.count * 3 { break }
+    }
+    registerBar?.finish()
+    guard let mapper = best, mapper.registeredCount >= 2, mapper.pointCount > 0 else {
         throw ReconstructionError.noInitialPair(images: features.count,
                                                 reason: "no photo pair has enough well-triangulated matches with parallax")
     }
-    let registerBar = showBars ? ProgressBar("registering", total: features.count) : nil
-    registerBar?.update(2)
-    mapper.run { registerBar?.advance() }
-    registerBar?.finish()
     lap("mapping")
-    guard mapper.registeredCount >= 2, mapper.pointCount > 0 else {
-        throw ReconstructionError.tooFewRegistered(registered: mapper.registeredCount, total: photos.count)
-    }
 
     // 5. The feature map.
     let map = buildMap(mapper, names: names, colors: colors, name: name, options: options)
