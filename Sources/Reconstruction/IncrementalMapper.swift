@@ -60,6 +60,8 @@ struct IncrementalMapper {
     var options: ReconstructionOptions
     /// Refine each camera's focal length (and k1, k2 at the end): true when guessed.
     var refineIntrinsics: Bool
+    /// Refine k1, k2 in the final adjustment (unknown distortion, e.g. a bare K.txt).
+    var refineDistortion = false
 
     var poses: [Rigid3?]
     var points: [Vec3?]
@@ -308,7 +310,7 @@ struct IncrementalMapper {
         let registered = (0..<features.count).filter { poses[$0] != nil }
         bundleAdjust(variableImages: Set(registered), pointTracks: (0..<tracks.count).filter { points[$0] != nil },
                      iterations: iterations, refineFocal: refineIntrinsics && registered.count >= 3,
-                     refineDistortion: refineIntrinsics && refineDistortion)
+                     refineDistortion: (refineIntrinsics || self.refineDistortion) && refineDistortion)
     }
 
     /// Bundle adjustment around `image`: it and the images sharing most points with it vary;

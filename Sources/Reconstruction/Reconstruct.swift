@@ -116,6 +116,7 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
     for _ in 0..<3 {
         var mapper = IncrementalMapper(features: features, cameras: cameras, imageCamera: imageCamera, pixelScale: pixelScale,
                                        tracks: tracks, options: options, refineIntrinsics: options.intrinsics == nil)
+        mapper.refineDistortion = !(options.intrinsics?.distortionKnown ?? false)
         guard let start = mapper.initialize(pairs: verified, excluding: tried) else { break }
         tried.insert(start.i * features.count + start.j)
         registerBar?.update(2)
