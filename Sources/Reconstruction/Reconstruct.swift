@@ -15,6 +15,8 @@ private struct ExtractedPhoto: Sendable {
     var features: FeatureSet
     /// sRGB colour under each keypoint.
     var colors: [SIMD3<UInt8>]
+    /// The focal length EXIF states, in pixels; nil when absent.
+    var exifFocal: Double?
 }
 
 /// Registers a folder of photos: features, pair matching with geometric verification,
@@ -49,14 +51,16 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
     parallelFor(photos.count) { i in
         defer { featureBar.advance() }
         do {
-            let image = try Image8(contentsOf: photos[i].url, channels: 3)
+            guard let data = try? Data(contentsOf: photos[i].url) else { throw ReconstructionError.unreadableImage(name: photos[i].name, reason: "cannot read the file") }
+            let image = try Image8(decoding: data, channels: 3, name: photos[i].name)
             let f = try extractFeatures(image, options: featureOptions)
             let colors = f.keypoints.map { k -> SIMD3<UInt8> in
                 let x = min(image.width - 1, max(0, Int(k.x.rounded()))), y = min(image.height - 1, max(0, Int(k.y.rounded())))
                 let p = (y * image.width + x) * 3
                 return SIMD3(image.pixels[p], image.pixels[p + 1], image.pixels[p + 2])
             }
-            extracted[i] = ExtractedPhoto(features: f, colors: colors)
+            extracted[i] = ExtractedPhoto(features: f, colors: colors,
+                                          exifFocal: exifFocalLengthPixels(data, width: image.width, height: image.height))
         } catch {
             failures[i] = "\(error)"
         }
@@ -72,6 +76,7 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
     let names = kept.map { photos[$0].name }
     let features = kept.map { extracted[$0]!.features }
     let colors = kept.map { extracted[$0]!.colors }
+    let exifFocals = kept.map { extracted[$0]!.exifFocal }
     lap("features")
 
     // 2. Cameras: known intrinsics shared per image size, or one guessed camera per photo.
@@ -84,8 +89,9 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
             imageCamera.append(bySize[key]!)
         }
     } else {
-        for f in features {
-            let focal = 1.2 * Double(max(f.imageWidth, f.imageHeight))
+        for (f, exif) in zip(features, exifFocals) {
+            // EXIF's 35 mm-equivalent focal when present, else 1.2 × the longer side.
+            let focal = exif ?? 1.2 * Double(max(f.imageWidth, f.imageHeight))
             imageCamera.append(cameras.count)
             cameras.append(CameraIntrinsics(width: f.imageWidth, height: f.imageHeight, fx: focal, fy: focal,
                                             cx: Double(f.imageWidth) / 2 - 0.5, cy: Double(f.imageHeight) / 2 - 0.5))
