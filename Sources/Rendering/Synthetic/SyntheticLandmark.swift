@@ -22,8 +22,8 @@ public struct SyntheticView: Sendable, Equatable {
 
 /// Sizes and counts of a synthetic landmark capture.
 public struct SyntheticOptions: Sendable, Equatable {
-    /// Capture views around and above the building (≥ 8): 40 % on a near street ring,
-    /// 25 % on a far street ring, the rest from a drone above the roof.
+    /// Capture views around and above the building (≥ 8): 45 % on a near street ring,
+    /// 20 % on a far street ring, the rest from a drone above the roof.
     public var viewCount = 40
     /// Query views from other positions, with other lighting, noise and blur (≥ 0).
     public var queryCount = 20
@@ -152,7 +152,7 @@ public struct SyntheticLandmark: Sendable {
                                                ambient: SIMD3(0.38, 0.39, 0.42))
 
     private static func captureViews(count: Int, intrinsics k: CameraIntrinsics, rng: inout SplitMix64) -> [SyntheticView] {
-        let near = max(4, Int((Double(count) * 0.4).rounded())), far = max(3, Int((Double(count) * 0.25).rounded()))
+        let near = max(4, Int((Double(count) * 0.45).rounded())), far = max(2, Int((Double(count) * 0.2).rounded()))
         let drone = count - near - far
         let droneLow = (drone * 3 + 4) / 5, droneHigh = drone - droneLow
         // (count, radius, height, target, phase) per ring.
