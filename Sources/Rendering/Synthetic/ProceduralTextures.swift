@@ -49,13 +49,13 @@ private func scatterBlobs(_ c: inout Canvas, perSquareMetre density: Double, rad
 
 enum ProceduralTextures {
     /// Paints a surface `widthMetres × heightMetres` (texture u across, v down).
-    static func paint(_ kind: SurfaceKind, widthMetres: Double, heightMetres: Double, seed: UInt64) -> Image8 {
+    static func paint(_ kind: SurfaceKind, widthMetres: Double, heightMetres: Double, seed: UInt64, detail: Float = 1) -> Image8 {
         var rng = SplitMix64(seed: seed)
         let noise = ValueNoise(seed: seed &* 31 &+ 7)
         var c: Canvas
         switch kind {
         case .facade(let style, let floorHeight, let parapet, let shop):
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64 * detail)
             paintWall(&c, style: style, rng: &rng)
             let wallTone = c.pixels[c.pixels.count / 2]
             scatterBlobs(&c, perSquareMetre: 6, radius: 1.5...14, rng: &rng) { r in
@@ -67,21 +67,21 @@ enum ProceduralTextures {
             c.modulate(noise: noise, scaleMetres: 3, amplitude: 0.14)
             c.modulate(noise: ValueNoise(seed: rng.next()), scaleMetres: 0.3, amplitude: 0.1, octaves: 2)
         case .roof:
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64 * detail)
             paintRoof(&c, noise: noise, rng: &rng)
         case .ground:
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 32, maxSize: 3072)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 32 * detail, maxSize: 3072)
             paintGround(&c, noise: noise, rng: &rng)
         case .metal:
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 80)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 80 * detail)
             paintMetal(&c, rng: &rng)
             c.modulate(noise: noise, scaleMetres: 1, amplitude: 0.18)
         case .coping:
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64 * detail)
             paintBlocks(&c, base: rgb(0.72, 0.7, 0.66), blockMetres: (0.5, 1.1), rowMetres: 0.3, mortar: rgb(0.5, 0.5, 0.48), rng: &rng)
             c.modulate(noise: noise, scaleMetres: 0.8, amplitude: 0.2)
         case .billboard:
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 96)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 96 * detail)
             paintBillboard(&c, rng: &rng)
         }
         c.grain(&rng, amplitude: 0.04)
