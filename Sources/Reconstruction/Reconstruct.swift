@@ -52,6 +52,10 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
         defer { featureBar.advance() }
         do {
             guard let data = try? Data(contentsOf: photos[i].url) else { throw ReconstructionError.unreadableImage(name: photos[i].name, reason: "cannot read the file") }
+            let isJPEG = data.count >= 2 && data[data.startIndex] == 0xFF && data[data.startIndex + 1] == 0xD8
+            if isJPEG && !jpegHasEndMarker(data) {
+                throw ReconstructionError.unreadableImage(name: photos[i].name, reason: "truncated JPEG (no end-of-image marker)")
+            }
             let image = try Image8(decoding: data, channels: 3, name: photos[i].name)
             let f = try extractFeatures(image, options: featureOptions)
             let colors = f.keypoints.map { k -> SIMD3<UInt8> in
@@ -68,11 +72,14 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
     featureBar.bar?.finish()
     var kept: [Int] = []
     for i in photos.indices {
-        if let reason = failures[i] { warn("skipping \(photos[i].name): \(reason)") }
+        if let reason = failures[i] { warn(reason.hasPrefix("cannot read image") ? "skipping: \(reason)" : "skipping \(photos[i].name): \(reason)") }
         else if let e = extracted[i], e.features.count >= 20 { kept.append(i) }
         else { warn("skipping \(photos[i].name): too few features (\(extracted[i]?.features.count ?? 0))") }
     }
-    guard !kept.isEmpty else { throw ReconstructionError.noImages(folder: collection.folder.path) }
+    guard !kept.isEmpty else { throw ReconstructionError.noUsableImages(folder: collection.folder.path, skipped: warnings) }
+    guard kept.count >= 2 else {
+        throw ReconstructionError.noInitialPair(images: 1, reason: "only \(photos[kept[0]].name) is usable; at least two overlapping photos are needed")
+    }
     let names = kept.map { photos[$0].name }
     let features = kept.map { extracted[$0]!.features }
     let colors = kept.map { extracted[$0]!.colors }
