@@ -56,6 +56,55 @@ struct DetectionGrid {
     }
 };
 
+/// Scale selection (Lindeberg 1998; Lowe 2004, section 3) at a given position: the keypoint
+/// size (2σ, OpenCV's convention) whose difference-of-Gaussians response at the position is
+/// strongest in magnitude, over 3 scales per octave from σ = 1.6 up to the coarsest octave
+/// of at least 32 pixels.
+struct ScaleSelector {
+    struct Level { std::vector<cv::Mat> dog; int octave; };
+    std::vector<Level> octaves;
+
+    explicit ScaleSelector(const cv::Mat &gray) {
+        cv::Mat base;
+        gray.convertTo(base, CV_32F, 1.0 / 255.0);
+        for (int o = 0; base.cols >= 32 && base.rows >= 32; ++o) {
+            std::vector<cv::Mat> g(kOctaveLayers + 1);
+            for (int j = 0; j <= kOctaveLayers; ++j)
+                cv::GaussianBlur(base, g[j], cv::Size(), kSiftSigma * std::pow(2.0, double(j) / kOctaveLayers));
+            Level level{{}, o};
+            for (int j = 0; j < kOctaveLayers; ++j) level.dog.push_back(g[j + 1] - g[j]);
+            octaves.push_back(std::move(level));
+            cv::Mat down;
+            cv::pyrDown(base, down);
+            base = down;
+        }
+    }
+
+    static float sample(const cv::Mat &m, float x, float y) {
+        x = std::clamp(x, 0.0f, float(m.cols - 1)); y = std::clamp(y, 0.0f, float(m.rows - 1));
+        int x0 = std::min(int(x), m.cols - 2 < 0 ? 0 : m.cols - 2), y0 = std::min(int(y), m.rows - 2 < 0 ? 0 : m.rows - 2);
+        float fx = x - x0, fy = y - y0;
+        auto at = [&](int yy, int xx) { return m.at<float>(std::min(yy, m.rows - 1), std::min(xx, m.cols - 1)); };
+        return (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+    }
+
+    /// The size (diameter in full-resolution pixels) of the strongest DoG response at (x, y).
+    float size(float x, float y) const {
+        float best = -1, bestSize = 12;
+        for (const Level &level : octaves) {
+            const float f = 1.0f / float(1 << level.octave);
+            for (int j = 0; j < int(level.dog.size()); ++j) {
+                float r = std::abs(sample(level.dog[j], x * f, y * f));
+                if (r > best) {
+                    best = r;
+                    bestSize = 2 * kSiftSigma * std::pow(2.0f, float(j) / kOctaveLayers) * float(1 << level.octave);
+                }
+            }
+        }
+        return bestSize;
+    }
+};
+
 /// A Gaussian pyramid of float images: level L is the image blurred and halved L times.
 std::vector<cv::Mat> buildPyramid(const cv::Mat &gray) {
     std::vector<cv::Mat> levels;
@@ -148,7 +197,7 @@ extern "C" cvb_status cvb_compute_descriptors(const cvb_image *gray, cvb_feature
                 !std::isfinite(keypoints[i].angle))
                 return cvb::fail(CVB_INVALID_ARGUMENT, "cvb_compute_descriptors: keypoint " + std::to_string(i) + " is not finite");
         const float snapRadius = options ? options->snap_radius_px : 2.0f;
-        const float defaultSize = options && options->default_size_px > 0 ? options->default_size_px : 12.0f;
+        const float defaultSize = options ? options->default_size_px : 0.0f;
         const cv::Mat img(gray->height, gray->width, CV_8UC1, gray->pixels);
         auto sift = cv::SIFT::create();
 
@@ -169,8 +218,19 @@ extern "C" cvb_status cvb_compute_descriptors(const cvb_image *gray, cvb_feature
                 if (snapped) snapped[i] = 1;
             }
         }
-        for (int i = 0; i < count; ++i)
-            if (keypoints[i].size <= 0) keypoints[i].size = defaultSize;
+        if (std::any_of(keypoints, keypoints + count, [](const cvb_keypoint &k) { return k.size <= 0; })) {
+            if (defaultSize > 0) {
+                for (int i = 0; i < count; ++i)
+                    if (keypoints[i].size <= 0) keypoints[i].size = defaultSize;
+            } else {
+                ScaleSelector selector(img);
+                for (int i = 0; i < count; ++i)
+                    if (keypoints[i].size <= 0) {
+                        keypoints[i].size = selector.size(keypoints[i].x, keypoints[i].y);
+                        if (keypoints[i].angle >= 0) keypoints[i].angle = -1;   // orientation belongs to the scale
+                    }
+            }
+        }
 
         // Stage 2: unknown angles get the dominant gradient orientation.
         if (std::any_of(keypoints, keypoints + count, [](const cvb_keypoint &k) { return k.angle < 0; })) {

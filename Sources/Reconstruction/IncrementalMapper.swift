@@ -60,6 +60,8 @@ struct IncrementalMapper {
     var options: ReconstructionOptions
     /// Refine each camera's focal length (and k1, k2 at the end): true when guessed.
     var refineIntrinsics: Bool
+    /// Refine k1, k2 in the final adjustment (unknown distortion, e.g. a bare K.txt).
+    var refineDistortion = false
 
     var poses: [Rigid3?]
     var points: [Vec3?]
@@ -99,10 +101,24 @@ struct IncrementalMapper {
     // MARK: Initial pair
 
     /// Picks and reconstructs the initial pair. Returns false when no pair qualifies.
-    mutating func initialize(pairs: [VerifiedPair]) -> Bool {
-        let candidates = pairs.sorted { $0.matches.count > $1.matches.count }.prefix(30)
+    /// Candidates are ordered as COLMAP does: first images by their total verified matches
+    /// (well-connected images first), then their partners by matches with them. The first
+    /// candidate with enough well-triangulated points and parallax wins. Pairs in
+    /// `excluding` (keys i * count + j) are skipped, for retries with another start.
+    mutating func initialize(pairs: [VerifiedPair], excluding: Set<Int> = []) -> (i: Int, j: Int)? {
+        var degree = [Int](repeating: 0, count: features.count)
+        for p in pairs { degree[p.i] += p.matches.count; degree[p.j] += p.matches.count }
+        var candidates: [VerifiedPair] = []
+        var seen = Set<Int>()
+        for first in (0..<features.count).sorted(by: { degree[$0] > degree[$1] }) {
+            for p in pairs.filter({ $0.i == first || $0.j == first }).sorted(by: { $0.matches.count > $1.matches.count }) {
+                let key = p.i * features.count + p.j
+                guard !excluding.contains(key), seen.insert(key).inserted else { continue }
+                candidates.append(p)
+            }
+        }
         var best: (score: Double, pair: VerifiedPair, pose: Rigid3)?
-        for (n, p) in candidates.enumerated() {
+        for (n, p) in candidates.prefix(40).enumerated() {
             let Ki = intrinsics(p.i), Kj = intrinsics(p.j)
             // Undistorted pixels for the essential matrix.
             let a = p.matches.map { undistortedPixel(features[p.i].keypoints[Int($0.0)].pixel, Ki) }
@@ -121,15 +137,17 @@ struct IncrementalMapper {
                       X.z > 0, rel.camera2FromCamera1.apply(X).z > 0 else { continue }
                 angles.append(maxTriangulationAngle(X, centers: [c1, c2]))
             }
+            debugLog("init pair \(p.i)-\(p.j): \(p.matches.count) matches, \(rel.inlierCount) E inliers, \(angles.count) points")
             guard angles.count >= 50 else { continue }
             angles.sort()
             let median = angles[angles.count / 2] * 180 / .pi
             guard median >= options.minInitialPairAngleDegrees else { continue }
             // Favour many well-triangulated points, with diminishing returns for wide angles.
-            let score = Double(angles.count) * min(1, median / 8)
-            if best == nil || score > best!.score { best = (score, p, rel.camera2FromCamera1) }
+            guard angles.count >= 100 else { continue }
+            best = (Double(angles.count), p, rel.camera2FromCamera1)
+            break
         }
-        guard let chosen = best else { return false }
+        guard let chosen = best else { return nil }
         firstImage = chosen.pair.i
         poses[chosen.pair.i] = .identity
         poses[chosen.pair.j] = chosen.pose
@@ -137,7 +155,7 @@ struct IncrementalMapper {
         triangulate(tracksOf: chosen.pair.j)
         bundleAdjustGlobally(iterations: 50, refineDistortion: false)
         filterObservations()
-        return registeredCount == 2 && pointCount >= 20
+        return (chosen.pair.i, chosen.pair.j)
     }
 
     func undistortedPixel(_ p: Vec2, _ K: CameraIntrinsics) -> Vec2 {
@@ -168,11 +186,23 @@ struct IncrementalMapper {
             let p3 = corr.map { points[$0.1]! }
             let p2 = corr.map { features[image].keypoints[$0.0].pixel }
             let threshold = options.pnpErrorPixels * pixelScale[image]
-            guard let pose = try? estimateAbsolutePose(points3D: p3, pixels: p2, intrinsics: intrinsics(image),
-                                                       options: RansacOptions(maxErrorPixels: threshold, confidence: 0.9999,
-                                                                              maxIterations: 10_000, seed: options.seed &+ UInt64(image))),
-                  pose.inlierCount >= options.minPnPInliers
+            let ransac = RansacOptions(maxErrorPixels: threshold, confidence: 0.9999, maxIterations: 10_000,
+                                       seed: options.seed &+ UInt64(image))
+            // A guessed focal length of a photo's own camera is searched over a coarse
+            // sweep (the best PnP support wins), a stand-in for a P4Pf solver.
+            let ownCamera = refineIntrinsics && imageCamera.filter { $0 == imageCamera[image] }.count == 1
+            let factors = ownCamera ? [1.0, 0.7, 0.85, 1.2, 1.45, 1.75, 2.1] : [1.0]
+            var best: (pose: AbsolutePose, K: CameraIntrinsics)?
+            for f in factors {
+                var K = intrinsics(image)
+                K.fx *= f; K.fy *= f
+                guard let pose = try? estimateAbsolutePose(points3D: p3, pixels: p2, intrinsics: K, options: ransac) else { continue }
+                if best == nil || pose.inlierCount > best!.pose.inlierCount { best = (pose, K) }
+            }
+            debugLog("register \(image): \(corr.count) 2D-3D, best inliers \(best?.pose.inlierCount ?? -1), f \(best?.K.fx ?? 0)")
+            guard let (pose, K) = best, pose.inlierCount >= options.minPnPInliers
             else { failedAttempts[image] += 1; continue }
+            cameras[imageCamera[image]] = K
             poses[image] = pose.cameraFromWorld
             registrationOrder.append(image)
             for (k, c) in corr.enumerated() where pose.inliers[k] {
@@ -280,7 +310,7 @@ struct IncrementalMapper {
         let registered = (0..<features.count).filter { poses[$0] != nil }
         bundleAdjust(variableImages: Set(registered), pointTracks: (0..<tracks.count).filter { points[$0] != nil },
                      iterations: iterations, refineFocal: refineIntrinsics && registered.count >= 3,
-                     refineDistortion: refineIntrinsics && refineDistortion)
+                     refineDistortion: (refineIntrinsics || self.refineDistortion) && refineDistortion)
     }
 
     /// Bundle adjustment around `image`: it and the images sharing most points with it vary;
@@ -364,4 +394,9 @@ struct IncrementalMapper {
         bundleAdjustGlobally(iterations: 50, refineDistortion: true)
         filterObservations()
     }
+}
+
+let debugEnabled = ProcessInfo.processInfo.environment["LANDMARK_DEBUG_SFM"] != nil
+func debugLog(_ s: @autoclosure () -> String) {
+    if debugEnabled { FileHandle.standardError.write(Data(("[sfm] " + s() + "\n").utf8)) }
 }

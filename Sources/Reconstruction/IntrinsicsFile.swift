@@ -5,6 +5,9 @@ import Geometry
 public struct IntrinsicsPrior: Sendable, Equatable {
     public var fx: Double, fy: Double, cx: Double, cy: Double
     public var k1 = 0.0, k2 = 0.0, p1 = 0.0, p2 = 0.0
+    /// Whether the file states the distortion (a JSON with k1…); a bare K matrix does not,
+    /// so registration refines k1, k2 in its final bundle adjustment.
+    public var distortionKnown = false
     /// The image size the values refer to, when the file says; nil means "the photos' size".
     public var width: Int?
     public var height: Int?
@@ -70,12 +73,14 @@ public struct IntrinsicsPrior: Sendable, Equatable {
             }
             return n.doubleValue
         }
-        return IntrinsicsPrior(fx: try num("fx", required: true)!, fy: try num("fy", required: true)!,
+        var prior = IntrinsicsPrior(fx: try num("fx", required: true)!, fy: try num("fy", required: true)!,
                                cx: try num("cx", required: true)!, cy: try num("cy", required: true)!,
                                k1: try num("k1", required: false) ?? 0, k2: try num("k2", required: false) ?? 0,
                                p1: try num("p1", required: false) ?? 0, p2: try num("p2", required: false) ?? 0,
                                width: try num("width", required: false).map { Int($0) },
                                height: try num("height", required: false).map { Int($0) })
+        prior.distortionKnown = ["k1", "k2", "p1", "p2"].contains { obj[$0] != nil }
+        return prior
     }
 
     static func parseMatrix(_ text: String, name: String) throws -> IntrinsicsPrior {

@@ -32,9 +32,10 @@ public enum KeypointDescriptors {
         /// Unknown sizes take the nearest SIFT detection's size and angle within this many
         /// pixels; 0 disables the detection pass (faster; then `defaultSize` is used).
         public var snapRadiusPixels: Float = 2
-        /// Size for unknown sizes without a detection to snap to, in pixels; 0 means 12.
-        public var defaultSizePixels: Float = 12
-        public init(snapRadiusPixels: Float = 2, defaultSizePixels: Float = 12) {
+        /// Size for unknown sizes without a detection to snap to, in pixels; 0 (default)
+        /// selects it per keypoint (strongest difference-of-Gaussians response).
+        public var defaultSizePixels: Float = 0
+        public init(snapRadiusPixels: Float = 2, defaultSizePixels: Float = 0) {
             self.snapRadiusPixels = snapRadiusPixels; self.defaultSizePixels = defaultSizePixels
         }
     }

@@ -30,7 +30,7 @@ public struct PhotoCollection: Sendable {
             FileManager.default.fileExists(atPath: url.path, isDirectory: &dir)
             if dir.boolValue { continue }
             guard imageExtensions.contains(url.pathExtension.lowercased()) else {
-                if !["txt", "md", "json"].contains(url.pathExtension.lowercased()) {
+                if !["txt", "md", "json", "camera"].contains(url.pathExtension.lowercased()) {
                     warnings.append("skipping \(name): not a JPEG or PNG file")
                 }
                 continue
@@ -41,7 +41,10 @@ public struct PhotoCollection: Sendable {
             seen[digest] = name
             photos.append(Photo(name: name, url: url))
         }
-        guard !photos.isEmpty else { throw ReconstructionError.noImages(folder: folder.path) }
+        guard !photos.isEmpty else {
+            if !warnings.isEmpty { throw ReconstructionError.noUsableImages(folder: folder.path, skipped: warnings) }
+            throw ReconstructionError.noImages(folder: folder.path)
+        }
         return PhotoCollection(folder: folder, photos: photos, warnings: warnings)
     }
 
@@ -57,4 +60,15 @@ public struct PhotoCollection: Sendable {
         key.append(withUnsafeBytes(of: h) { Data($0) })
         return key
     }
+}
+
+/// Whether JPEG bytes hold an end-of-image marker (FF D9) near their end (trailers after
+/// it, as some cameras write, are allowed). Entropy-coded data never contains FF D9, and an
+/// EXIF thumbnail's marker lies in the first half. Decoders accept truncated files and fill
+/// the missing rows with grey, so this is checked before decoding.
+func jpegHasEndMarker(_ data: Data) -> Bool {
+    let tail = [UInt8](data.suffix(max(2, min(65536, data.count / 2))))
+    guard tail.count >= 2 else { return false }
+    for i in 0..<(tail.count - 1) where tail[i] == 0xFF && tail[i + 1] == 0xD9 { return true }
+    return false
 }

@@ -15,6 +15,8 @@ private struct ExtractedPhoto: Sendable {
     var features: FeatureSet
     /// sRGB colour under each keypoint.
     var colors: [SIMD3<UInt8>]
+    /// The focal length EXIF states, in pixels; nil when absent.
+    var exifFocal: Double?
 }
 
 /// Registers a folder of photos: features, pair matching with geometric verification,
@@ -49,14 +51,20 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
     parallelFor(photos.count) { i in
         defer { featureBar.advance() }
         do {
-            let image = try Image8(contentsOf: photos[i].url, channels: 3)
+            guard let data = try? Data(contentsOf: photos[i].url) else { throw ReconstructionError.unreadableImage(name: photos[i].name, reason: "cannot read the file") }
+            let isJPEG = data.count >= 2 && data[data.startIndex] == 0xFF && data[data.startIndex + 1] == 0xD8
+            if isJPEG && !jpegHasEndMarker(data) {
+                throw ReconstructionError.unreadableImage(name: photos[i].name, reason: "truncated JPEG (no end-of-image marker)")
+            }
+            let image = try Image8(decoding: data, channels: 3, name: photos[i].name)
             let f = try extractFeatures(image, options: featureOptions)
             let colors = f.keypoints.map { k -> SIMD3<UInt8> in
                 let x = min(image.width - 1, max(0, Int(k.x.rounded()))), y = min(image.height - 1, max(0, Int(k.y.rounded())))
                 let p = (y * image.width + x) * 3
                 return SIMD3(image.pixels[p], image.pixels[p + 1], image.pixels[p + 2])
             }
-            extracted[i] = ExtractedPhoto(features: f, colors: colors)
+            extracted[i] = ExtractedPhoto(features: f, colors: colors,
+                                          exifFocal: exifFocalLengthPixels(data, width: image.width, height: image.height))
         } catch {
             failures[i] = "\(error)"
         }
@@ -64,14 +72,18 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
     featureBar.bar?.finish()
     var kept: [Int] = []
     for i in photos.indices {
-        if let reason = failures[i] { warn("skipping \(photos[i].name): \(reason)") }
+        if let reason = failures[i] { warn(reason.hasPrefix("cannot read image") ? "skipping: \(reason)" : "skipping \(photos[i].name): \(reason)") }
         else if let e = extracted[i], e.features.count >= 20 { kept.append(i) }
         else { warn("skipping \(photos[i].name): too few features (\(extracted[i]?.features.count ?? 0))") }
     }
-    guard !kept.isEmpty else { throw ReconstructionError.noImages(folder: collection.folder.path) }
+    guard !kept.isEmpty else { throw ReconstructionError.noUsableImages(folder: collection.folder.path, skipped: warnings) }
+    guard kept.count >= 2 else {
+        throw ReconstructionError.noInitialPair(images: 1, reason: "only \(photos[kept[0]].name) is usable; at least two overlapping photos are needed")
+    }
     let names = kept.map { photos[$0].name }
     let features = kept.map { extracted[$0]!.features }
     let colors = kept.map { extracted[$0]!.colors }
+    let exifFocals = kept.map { extracted[$0]!.exifFocal }
     lap("features")
 
     // 2. Cameras: known intrinsics shared per image size, or one guessed camera per photo.
@@ -84,8 +96,9 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
             imageCamera.append(bySize[key]!)
         }
     } else {
-        for f in features {
-            let focal = 1.2 * Double(max(f.imageWidth, f.imageHeight))
+        for (f, exif) in zip(features, exifFocals) {
+            // EXIF's 35 mm-equivalent focal when present, else 1.2 × the longer side.
+            let focal = exif ?? 1.2 * Double(max(f.imageWidth, f.imageHeight))
             imageCamera.append(cameras.count)
             cameras.append(CameraIntrinsics(width: f.imageWidth, height: f.imageHeight, fx: focal, fy: focal,
                                             cx: Double(f.imageWidth) / 2 - 0.5, cy: Double(f.imageHeight) / 2 - 0.5))
@@ -108,20 +121,29 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
 
     // 4. Tracks and incremental mapping.
     let tracks = buildTracks(imageFeatureCounts: features.map(\.count), pairs: verified)
-    var mapper = IncrementalMapper(features: features, cameras: cameras, imageCamera: imageCamera, pixelScale: pixelScale,
-                                   tracks: tracks, options: options, refineIntrinsics: options.intrinsics == nil)
-    guard mapper.initialize(pairs: verified) else {
+    debugLog("features \(features.map(\.count)); pairs \(verified.map { "\($0.i)-\($0.j):\($0.matches.count)" }); tracks \(tracks.count)")
+    // Up to three starts: when a model leaves photos out, another initial pair may do better.
+    var best: IncrementalMapper?
+    var tried = Set<Int>()
+    let registerBar = showBars ? ProgressBar("registering", total: features.count) : nil
+    for _ in 0..<3 {
+        var mapper = IncrementalMapper(features: features, cameras: cameras, imageCamera: imageCamera, pixelScale: pixelScale,
+                                       tracks: tracks, options: options, refineIntrinsics: options.intrinsics == nil)
+        mapper.refineDistortion = !(options.intrinsics?.distortionKnown ?? false)
+        guard let start = mapper.initialize(pairs: verified, excluding: tried) else { break }
+        tried.insert(start.i * features.count + start.j)
+        registerBar?.update(2)
+        mapper.run { registerBar?.advance() }
+        debugLog("start \(start): registered \(mapper.registeredCount), points \(mapper.pointCount)")
+        if best == nil || mapper.registeredCount > best!.registeredCount { best = mapper }
+        if mapper.registeredCount == features.count || mapper.registeredCount * 4 >= features.count * 3 { break }
+    }
+    registerBar?.finish()
+    guard let mapper = best, mapper.registeredCount >= 2, mapper.pointCount > 0 else {
         throw ReconstructionError.noInitialPair(images: features.count,
                                                 reason: "no photo pair has enough well-triangulated matches with parallax")
     }
-    let registerBar = showBars ? ProgressBar("registering", total: features.count) : nil
-    registerBar?.update(2)
-    mapper.run { registerBar?.advance() }
-    registerBar?.finish()
     lap("mapping")
-    guard mapper.registeredCount >= 2, mapper.pointCount > 0 else {
-        throw ReconstructionError.tooFewRegistered(registered: mapper.registeredCount, total: photos.count)
-    }
 
     // 5. The feature map.
     let map = buildMap(mapper, names: names, colors: colors, name: name, options: options)

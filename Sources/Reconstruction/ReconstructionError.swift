@@ -11,6 +11,8 @@ public enum ReconstructionError: Error, CustomStringConvertible, Equatable {
     case invalidInput(String)
     /// The photo folder holds no readable images.
     case noImages(folder: String)
+    /// Every file of the folder was skipped; one reason per file.
+    case noUsableImages(folder: String, skipped: [String])
     /// An image could not be read or decoded.
     case unreadableImage(name: String, reason: String)
     /// Intrinsics file problems: file and what is wrong (line/field).
@@ -28,6 +30,8 @@ public enum ReconstructionError: Error, CustomStringConvertible, Equatable {
         case .notEnoughData(let what, let c, let n): return "\(what): \(c) given, at least \(n) needed"
         case .invalidInput(let m): return "invalid input: \(m)"
         case .noImages(let folder): return "no readable JPEG or PNG images in \(folder)"
+        case .noUsableImages(let folder, let skipped):
+            return "no usable photos in \(folder): " + skipped.joined(separator: "; ")
         case .unreadableImage(let name, let reason): return "cannot read image \(name): \(reason)"
         case .badIntrinsics(let file, let reason): return "bad intrinsics file \(file): \(reason)"
         case .badPriors(let file, let reason): return "bad priors file \(file): \(reason)"

@@ -69,3 +69,10 @@ func shifted(_ image: Image8, dx: Int, dy: Int) -> Image8 {
         #expect(f.descriptors.contains { $0 > 0 })
     }
 }
+
+enum Image8Helper {
+    /// A gray image as RGB.
+    static func rgb(_ g: Image8) -> Image8 {
+        Image8(width: g.width, height: g.height, channels: 3, pixels: g.pixels.flatMap { [$0, $0, $0] })
+    }
+}

@@ -256,21 +256,23 @@ typedef struct {
     /// position stays as given). 0 disables the detection pass.
     float snap_radius_px;
     /// Size (diameter, pixels) for keypoints with size <= 0 that found no detection to snap
-    /// to; 0 means 12 px.
+    /// to. 0 (the safe default) selects it per keypoint: the scale whose difference-of-
+    /// Gaussians response at the position is strongest (the keypoint's angle is then
+    /// recomputed for that scale).
     float default_size_px;
 } cvb_descriptor_options;
 
 /// Computes descriptors at given keypoint positions on an 8-bit gray image, e.g. to give a
 /// map imported from COLMAP the descriptors localization matches against.
 /// Unknown scale and orientation are filled in first: a keypoint with size <= 0 snaps to
-/// the nearest SIFT detection (see options) or gets the default size; a keypoint with
+/// the nearest SIFT detection (see options), else gets a selected or the default size; a keypoint with
 /// angle < 0 gets the dominant gradient orientation in a Gaussian window of its scale
 /// (SIFT's orientation assignment, OpenCV's angle convention: degrees in [0, 360),
 /// image axes with y down).
 /// @return CVB_UNSUPPORTED for types other than CVB_FEATURE_SIFT; CVB_INVALID_ARGUMENT for
 ///   a non-gray image, a NULL pointer with count > 0, or a non-finite position.
 /// @param gray 1-channel image; borrowed.
-/// @param options may be NULL (snap radius 2 px, default size 12 px).
+/// @param options may be NULL (snap radius 2 px, size selected per keypoint).
 /// @param count number of keypoints; 0 is a no-op.
 /// @param keypoints count entries, in/out: x, y are read (pixels, OpenCV convention: (0,0)
 ///   is the centre of the first pixel); size and angle are read, and on return hold the

@@ -35,36 +35,53 @@ private func vivid(_ rng: inout SplitMix64) -> RGB {
           rgb(0.0, 0.55, 0.6), rgb(0.8, 0.3, 0.45)], &rng) * rand(0.8...1.05, &rng)
 }
 
+/// Soft blobs of random size, tone and opacity: weathering, stains, pebbles. They give the
+/// difference-of-Gaussians detectors (SIFT) distinct blob features at many scales.
+private func scatterBlobs(_ c: inout Canvas, perSquareMetre density: Double, radius: ClosedRange<Float>,
+                          rng: inout SplitMix64, palette: (inout SplitMix64) -> SIMD3<Float>) {
+    let area = Double(c.width * c.height) / Double(c.pixelsPerMetre * c.pixelsPerMetre)
+    for _ in 0..<Int(area * density) {
+        let r = radius.lowerBound * pow(radius.upperBound / radius.lowerBound, rand(0...1, &rng))  // log-uniform
+        c.disc(cx: rand(0...Float(c.width), &rng), cy: rand(0...Float(c.height), &rng), radius: r,
+               color: palette(&rng), opacity: rand(0.25...0.8, &rng))
+    }
+}
+
 enum ProceduralTextures {
     /// Paints a surface `widthMetres × heightMetres` (texture u across, v down).
-    static func paint(_ kind: SurfaceKind, widthMetres: Double, heightMetres: Double, seed: UInt64) -> Image8 {
+    static func paint(_ kind: SurfaceKind, widthMetres: Double, heightMetres: Double, seed: UInt64, detail: Float = 1) -> Image8 {
         var rng = SplitMix64(seed: seed)
         let noise = ValueNoise(seed: seed &* 31 &+ 7)
         var c: Canvas
         switch kind {
         case .facade(let style, let floorHeight, let parapet, let shop):
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64 * detail)
             paintWall(&c, style: style, rng: &rng)
+            let wallTone = c.pixels[c.pixels.count / 2]
+            scatterBlobs(&c, perSquareMetre: 6, radius: 1.5...14, rng: &rng) { r in
+                wallTone * rand(0.45...1.5, &r) + SIMD3(rand(-0.08...0.08, &r), rand(-0.08...0.08, &r), rand(-0.08...0.08, &r))
+            }
             paintWindows(&c, floorHeight: floorHeight, parapet: parapet, heightMetres: heightMetres,
                          shopFront: shop, rng: &rng)
             paintDecals(&c, rng: &rng)
             c.modulate(noise: noise, scaleMetres: 3, amplitude: 0.14)
+            c.modulate(noise: ValueNoise(seed: rng.next()), scaleMetres: 0.3, amplitude: 0.1, octaves: 2)
         case .roof:
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64 * detail)
             paintRoof(&c, noise: noise, rng: &rng)
         case .ground:
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 32, maxSize: 3072)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 32 * detail, maxSize: 3072)
             paintGround(&c, noise: noise, rng: &rng)
         case .metal:
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 80)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 80 * detail)
             paintMetal(&c, rng: &rng)
             c.modulate(noise: noise, scaleMetres: 1, amplitude: 0.18)
         case .coping:
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 64 * detail)
             paintBlocks(&c, base: rgb(0.72, 0.7, 0.66), blockMetres: (0.5, 1.1), rowMetres: 0.3, mortar: rgb(0.5, 0.5, 0.48), rng: &rng)
             c.modulate(noise: noise, scaleMetres: 0.8, amplitude: 0.2)
         case .billboard:
-            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 96)
+            c = Canvas(widthMetres: widthMetres, heightMetres: heightMetres, pixelsPerMetre: 96 * detail)
             paintBillboard(&c, rng: &rng)
         }
         c.grain(&rng, amplitude: 0.04)
@@ -297,6 +314,9 @@ enum ProceduralTextures {
             let speck = fine.value(Float(x) * 0.6, Float(y) * 0.6)
             return base * (0.7 + 0.5 * coarse) * (0.8 + 0.4 * speck)
         }
+        scatterBlobs(&c, perSquareMetre: 14, radius: 1.5...16, rng: &rng) { r in
+            chance(0.1, &r) ? vivid(&r) : base * rand(0.3...1.9, &r)
+        }
         // Membrane seams at irregular spacing.
         var x = 0
         while x < w { x += c.t(Double(rand(0.8...1.4, &rng))); c.fill(x, 0, x + 2, c.height, color: base * 0.55) }
@@ -345,6 +365,9 @@ enum ProceduralTextures {
             y += rowH
         }
         c.modulate(noise: noise, scaleMetres: 4, amplitude: 0.2)
+        scatterBlobs(&c, perSquareMetre: 3, radius: 1...10, rng: &rng) { r in
+            chance(0.08, &r) ? vivid(&r) : SIMD3(repeating: rand(0.05...0.85, &r))
+        }
         for _ in 0..<(w * h / 25000) {   // stains, leaves, gum
             c.disc(cx: rand(0...Float(w), &rng), cy: rand(0...Float(h), &rng), radius: rand(1...Float(c.t(0.4)), &rng),
                    color: pick([rgb(0.15, 0.15, 0.15), rgb(0.5, 0.35, 0.1), rgb(0.8, 0.8, 0.78), rgb(0.3, 0.4, 0.15)], &rng),

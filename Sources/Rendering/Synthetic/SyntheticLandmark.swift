@@ -22,8 +22,8 @@ public struct SyntheticView: Sendable, Equatable {
 
 /// Sizes and counts of a synthetic landmark capture.
 public struct SyntheticOptions: Sendable, Equatable {
-    /// Capture views around and above the building (≥ 8): 40 % on a near street ring,
-    /// 25 % on a far street ring, the rest from a drone above the roof.
+    /// Capture views around and above the building (≥ 8): 45 % on a near street ring,
+    /// 20 % on a far street ring, the rest from a drone above the roof.
     public var viewCount = 40
     /// Query views from other positions, with other lighting, noise and blur (≥ 0).
     public var queryCount = 20
@@ -32,9 +32,12 @@ public struct SyntheticOptions: Sendable, Equatable {
     public var height = 768
     /// Renders at this many times the size per axis and box-filters down (anti-aliasing).
     public var supersampling = 2
-    public init(viewCount: Int = 40, queryCount: Int = 20, width: Int = 1024, height: Int = 768, supersampling: Int = 2) {
+    /// Scales the textures' texels per metre (1 = 64 per metre on walls; tests use less).
+    public var textureDetail: Float = 1
+    public init(viewCount: Int = 40, queryCount: Int = 20, width: Int = 1024, height: Int = 768, supersampling: Int = 2,
+                textureDetail: Float = 1) {
         self.viewCount = viewCount; self.queryCount = queryCount; self.width = width; self.height = height
-        self.supersampling = supersampling
+        self.supersampling = supersampling; self.textureDetail = textureDetail
     }
     /// Why these options cannot make a landmark, or nil.
     public var problem: String? {
@@ -42,6 +45,7 @@ public struct SyntheticOptions: Sendable, Equatable {
         if queryCount < 0 { return "the query count cannot be negative" }
         if width < 64 || height < 48 || width > 8192 || height > 8192 { return "image size \(width)×\(height) must be within 64×48 … 8192×8192" }
         if supersampling < 1 || supersampling > 4 { return "supersampling must be 1 … 4" }
+        if !(textureDetail >= 0.25 && textureDetail <= 4) { return "texture detail must be 0.25 … 4" }
         return nil
     }
 }
@@ -77,7 +81,7 @@ public struct SyntheticLandmark: Sendable {
     /// Builds the model and cameras (textures painted on all cores; about a second).
     public static func make(seed: UInt64, options: SyntheticOptions = SyntheticOptions()) throws -> SyntheticLandmark {
         if let p = options.problem { throw SyntheticError.invalidOptions(p) }
-        let model = SyntheticModel.build(seed: seed)
+        let model = SyntheticModel.build(seed: seed, textureDetail: options.textureDetail)
         let k = CameraIntrinsics(width: options.width, height: options.height,
                                  fx: 0.86 * Double(options.width), fy: 0.86 * Double(options.width),
                                  cx: Double(options.width - 1) / 2, cy: Double(options.height - 1) / 2)
@@ -152,7 +156,7 @@ public struct SyntheticLandmark: Sendable {
                                                ambient: SIMD3(0.38, 0.39, 0.42))
 
     private static func captureViews(count: Int, intrinsics k: CameraIntrinsics, rng: inout SplitMix64) -> [SyntheticView] {
-        let near = max(4, Int((Double(count) * 0.4).rounded())), far = max(3, Int((Double(count) * 0.25).rounded()))
+        let near = max(4, Int((Double(count) * 0.45).rounded())), far = max(2, Int((Double(count) * 0.2).rounded()))
         let drone = count - near - far
         let droneLow = (drone * 3 + 4) / 5, droneHigh = drone - droneLow
         // (count, radius, height, target, phase) per ring.

@@ -25,7 +25,7 @@ struct SyntheticModel {
         var kind: SurfaceKind
     }
 
-    static func build(seed: UInt64) -> SyntheticModel {
+    static func build(seed: UInt64, textureDetail: Float = 1) -> SyntheticModel {
         var faces: [Face] = []
         var solids: [(Vec3, Vec3)] = []
         let up = Vec3.up
@@ -96,7 +96,8 @@ struct SyntheticModel {
         DispatchQueue.concurrentPerform(iterations: faces.count) { i in
             let f = faceList[i]
             let img = ProceduralTextures.paint(f.kind, widthMetres: length(f.u), heightMetres: length(f.v),
-                                               seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(i) &* 0xD1B5_4A32_D192_ED03 &+ 1)
+                                               seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(i) &* 0xD1B5_4A32_D192_ED03 &+ 1,
+                                               detail: textureDetail)
             (shared.base + i).initialize(to: img)
         }
 
