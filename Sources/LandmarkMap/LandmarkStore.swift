@@ -154,8 +154,7 @@ public enum LandmarkStore {
     /// Opens an existing landmark file read-write, upgrades it to the current schema and runs
     /// `body` in one transaction.
     private static func modify(_ url: URL, _ body: @escaping @Sendable (Database) throws -> Void) throws {
-        let version = try LandmarkFile.openReadOnly(url).schemaVersion   // kind and version checks
-        _ = version
+        _ = try LandmarkFile.openReadOnly(url)   // refuses missing, foreign, newer or broken files first
         do {
             let queue = try DatabaseQueue(path: url.path)
             defer { try? queue.close() }
