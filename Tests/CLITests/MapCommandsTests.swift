@@ -45,9 +45,9 @@ import Testing
         map.metadata = MapMetadata(name: "gate")
         let url = dir.appendingPathComponent("gate.landmark")
         try LandmarkStore.write(map, to: url)
-        var export = try ExportCommand.parse([url.path, "--format", "colmap", "--out", dir.appendingPathComponent("model").path])
+        let export = try ExportCommand.parse([url.path, "--format", "colmap", "--out", dir.appendingPathComponent("model").path])
         try export.run()
-        var importer = try ImportColmapCommand.parse([dir.appendingPathComponent("model").path, "--images", dir.path,
+        let importer = try ImportColmapCommand.parse([dir.appendingPathComponent("model").path, "--images", dir.path,
                                                       "--out", dir.appendingPathComponent("back.landmark").path])
         try importer.run()
         let back = try LandmarkStore.read(from: dir.appendingPathComponent("back.landmark"))
