@@ -109,6 +109,8 @@ public enum LandmarkStore {
         do {
             var config = Configuration()
             config.label = "landmark-write"
+            // References were checked in memory (MapValidation); `validate` re-checks them on disk.
+            config.foreignKeysEnabled = false
             config.prepareDatabase { db in
                 // The temp file is invisible until fsync + rename, so SQLite need not sync.
                 // MEMORY journal: rollback still works, no side file.
@@ -121,11 +123,13 @@ public enum LandmarkStore {
                 for camera in map.cameras.sorted(by: { $0.id < $1.id }) { try CameraRecord(camera: camera).insert(db) }
                 for keyframe in map.keyframes.sorted(by: { $0.id < $1.id }) { try KeyframeRecord(keyframe: keyframe).insert(db) }
                 let points = map.points.sorted { $0.id < $1.id }
-                for point in points { try PointRecord(point).insert(db) }
+                let insertPoint = try PointRecord.insertStatement(db)
+                for point in points { try PointRecord(point).insert(with: insertPoint) }
                 try faultInjection?(.afterPoints)
+                let insertObservation = try ObservationRecord.insertStatement(db)
                 for point in points {
                     for observation in point.observations {
-                        try ObservationRecord(pointID: point.id, observation: observation).insert(db)
+                        try ObservationRecord(pointID: point.id, observation: observation).insert(with: insertObservation)
                     }
                 }
                 for anchor in map.anchors { try AnchorRecord(anchor: anchor).insert(db) }
@@ -150,8 +154,7 @@ public enum LandmarkStore {
     /// Opens an existing landmark file read-write, upgrades it to the current schema and runs
     /// `body` in one transaction.
     private static func modify(_ url: URL, _ body: @escaping @Sendable (Database) throws -> Void) throws {
-        let version = try LandmarkFile.openReadOnly(url).schemaVersion   // kind and version checks
-        _ = version
+        _ = try LandmarkFile.openReadOnly(url)   // refuses missing, foreign, newer or broken files first
         do {
             let queue = try DatabaseQueue(path: url.path)
             defer { try? queue.close() }

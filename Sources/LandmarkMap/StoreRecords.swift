@@ -133,6 +133,15 @@ extension PointRecord: FetchableRecord, PersistableRecord {
         color = SIMD3(UInt8(clamping: r), UInt8(clamping: g), UInt8(clamping: b))
         reprojectionError = try row.decode(atIndex: 7)
     }
+    /// A prepared INSERT for bulk writes (`insert(with:)`), much cheaper per row than `insert(_:)`.
+    static func insertStatement(_ db: Database) throws -> Statement {
+        try db.makeStatement(sql: "INSERT INTO points (id, x, y, z, red, green, blue, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    }
+    func insert(with statement: Statement) throws {
+        statement.setUncheckedArguments([id, position.x, position.y, position.z, Int(color.x), Int(color.y), Int(color.z),
+                                         reprojectionError])
+        try statement.execute()
+    }
     init(_ point: MapPoint) {
         id = point.id; position = point.position; color = point.color
         reprojectionError = point.reprojectionError
@@ -170,6 +179,19 @@ extension ObservationRecord: FetchableRecord, PersistableRecord {
         let size: Double = try row.decode(atIndex: 5), angle: Double = try row.decode(atIndex: 6)
         observation = try Observation(keyframeID: row.decode(atIndex: 1), keypointIndex: row.decode(atIndex: 2), pixel: Vec2(row.decode(atIndex: 3), row.decode(atIndex: 4)),
                                   size: Float(size), angle: Float(angle), descriptor: descriptor)
+    }
+    /// A prepared INSERT for bulk writes (`insert(with:)`), much cheaper per row than `insert(_:)`.
+    static func insertStatement(_ db: Database) throws -> Statement {
+        try db.makeStatement(sql: """
+            INSERT INTO observations (pointId, keyframeId, keypointIndex, x, y, size, angle, descriptor)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+    func insert(with statement: Statement) throws {
+        let o = observation
+        statement.setUncheckedArguments([pointID, o.keyframeID, o.keypointIndex, o.pixel.x, o.pixel.y, Double(o.size),
+                                         Double(o.angle), Data(o.descriptor)])
+        try statement.execute()
     }
     func encode(to container: inout PersistenceContainer) {
         container[Columns.pointID] = pointID

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import LandmarkMap
+import Testing
+@testable import landmark
+
+/// `landmark info`, `export`, `import colmap`: argument validation and output, in process.
+@Suite struct MapCommandsTests {
+    static func scratch() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("MapCommandsTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func infoTextSaysWhenNotMetric() throws {
+        var map = SyntheticFeatureMap.make(seed: 1, keyframeCount: 4, pointCount: 10, observationsPerPoint: 2)
+        map.metadata.isMetric = false
+        map.metadata.alignment = nil
+        let url = try Self.scratch().appendingPathComponent("gate.landmark")
+        try LandmarkStore.write(map, to: url)
+        let text = MapInfoText.text(try LandmarkStore.readMetadata(from: url), checked: false)
+        #expect(text.contains("frame:         NOT metric"))
+        #expect(text.contains("observations:  20 (20 with descriptors)"))
+        let json = try MapInfoText.json(try LandmarkStore.readMetadata(from: url), checked: false)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["metric"] as? Bool == false && object["keyframes"] as? Int == 4 && object["points"] as? Int == 10)
+    }
+
+    @Test func exportValidatesOutput() throws {
+        let dir = try Self.scratch()
+        #expect(throws: (any Error).self) {
+            try ExportCommand.parse(["gate.landmark", "--format", "ply", "--out", dir.path])
+        }
+        #expect(throws: (any Error).self) {
+            try ExportCommand.parse(["gate.landmark", "--format", "colmap", "--out", dir.path, "--ascii"])
+        }
+        #expect(throws: (any Error).self) { try ExportCommand.parse(["gate.landmark", "--format", "obj", "--out", "x"]) }
+        let ok = try ExportCommand.parse(["gate.landmark", "--format", "colmap", "--out", dir.appendingPathComponent("model").path])
+        #expect(ok.format == .colmap)
+    }
+
+    @Test func exportThenImportWithoutObservationsIsExact() throws {
+        let dir = try Self.scratch()
+        var map = SyntheticFeatureMap.make(seed: 2, keyframeCount: 3, pointCount: 0)
+        map.metadata = MapMetadata(name: "gate")
+        let url = dir.appendingPathComponent("gate.landmark")
+        try LandmarkStore.write(map, to: url)
+        let export = try ExportCommand.parse([url.path, "--format", "colmap", "--out", dir.appendingPathComponent("model").path])
+        try export.run()
+        let importer = try ImportColmapCommand.parse([dir.appendingPathComponent("model").path, "--images", dir.path,
+                                                      "--out", dir.appendingPathComponent("back.landmark").path])
+        try importer.run()
+        let back = try LandmarkStore.read(from: dir.appendingPathComponent("back.landmark"))
+        #expect(back.keyframes == map.keyframes && back.cameras == map.cameras)
+        #expect(back.metadata.name == "back" && !back.metadata.isMetric)
+    }
+
+    @Test func importNeedsFolders() throws {
+        #expect(throws: (any Error).self) {
+            try ImportColmapCommand.parse(["/no/such/model", "--images", "/tmp", "--out", "x.landmark"])
+        }
+        #expect(throws: (any Error).self) {
+            try ImportColmapCommand.parse(["/tmp", "--images", "/tmp", "--out", "x.db"])
+        }
+    }
+}
