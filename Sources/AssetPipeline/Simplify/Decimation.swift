@@ -208,6 +208,7 @@ private final class Decimator {
 
     // Triangles: corners hold wedge ids; `alive` per triangle.
     let corners: UnsafeMutableBufferPointer<UInt32>
+    let cornerPositions: UnsafeMutableBufferPointer<UInt32>   // position of each corner (saves an indirection)
     let alive: UnsafeMutableBufferPointer<Bool>
 
     // Wedges.
@@ -272,6 +273,7 @@ private final class Decimator {
         attributeCount = k
         corners = alloc.make(mesh.indices.count, 0)
         for i in mesh.indices.indices { corners[i] = mesh.indices[i] }
+        cornerPositions = alloc.make(mesh.indices.count, 0)
         alive = alloc.make(triangleCount, true)
         positionOf = alloc.make(wedgeCount, 0)
         nextWedge = alloc.make(wedgeCount, Decimator.none)
@@ -304,6 +306,7 @@ private final class Decimator {
             }
         }
         table = [:]
+        for c in 0..<corners.count { cornerPositions[c] = positionOf[Int(corners[c])] }
         positionCount = first.count
         points = alloc.make(positionCount, SIMD3<Double>(0, 0, 0))
         firstWedge = alloc.make(positionCount, 0)
@@ -319,8 +322,9 @@ private final class Decimator {
         removed = alloc.make(positionCount, false)
         moved = alloc.make(positionCount, false)
         firstCorner = alloc.make(positionCount, Decimator.none)
-        // Undirected edges ≤ 3T/2 + border edges ≤ 3T/2 + T; compaction keeps ≤ 1.5× live + slack.
-        heapEntries = alloc.make(triangleCount * 5 / 2 + 2 * Decimator.scratchCapacity + 64,
+        // Undirected edges ≤ 3T/2 + border edges/2; stale entries are compacted away before
+        // the heap fills. 2T entries = 64 bytes per vertex on a closed mesh.
+        heapEntries = alloc.make(triangleCount * 2 + 2 * Decimator.scratchCapacity + 64,
                                  HeapEntry(cost: 0, from: 0, to: 0, stamp: 0))
         neighbours0 = alloc.make(Decimator.scratchCapacity, 0).baseAddress!
         neighbours1 = alloc.make(Decimator.scratchCapacity, 0).baseAddress!
@@ -341,7 +345,7 @@ private final class Decimator {
         }
     }
 
-    @inline(__always) func pos(_ corner: Int) -> UInt32 { positionOf[Int(corners[corner])] }
+    @inline(__always) func pos(_ corner: Int) -> UInt32 { cornerPositions[corner] }
     @inline(__always) func cornerBase(_ c: Int) -> Int { c - c % 3 }
 
     /// Walks the live corners of position `p`, unlinking dead ones.
@@ -713,6 +717,8 @@ private final class Decimator {
             if p1Moves, !self.keepsOrientation(from1, point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
         }
         guard ok else { return false }
+        neighbourCount0 = n0
+        neighbourCount1 = n1
         // Link condition: the only common neighbours are the apexes of the shared triangles.
         var common = 0
         for i in 0..<n0 {
@@ -755,6 +761,7 @@ private final class Decimator {
                 } else {
                     let w = corners[Int(c)]
                     for i in 0..<pairs where wedgeMap[2 * i] == w { corners[Int(c)] = wedgeMap[2 * i + 1] }
+                    cornerPositions[Int(c)] = p1
                     nextCorner[Int(c)] = firstCorner[Int(p1)]
                     firstCorner[Int(p1)] = c
                 }
@@ -964,17 +971,14 @@ private final class Decimator {
             maxErrorSeen = Swift.max(maxErrorSeen, normalized.squareRoot())
             performCollapse(p0, p1, point)
             collapses += 1
-            // Re-cost every edge around the survivor.
-            var n1 = 0
-            forEachCorner(p1) { c in
-                let base = self.cornerBase(c)
-                let i = c - base
-                for k in 1...2 {
-                    let q = self.pos(base + (i + k) % 3)
-                    var seen = false
-                    for j in 0..<n1 where self.neighbours1[j] == q { seen = true; break }
-                    if !seen, n1 < Decimator.scratchCapacity { self.neighbours1[n1] = q; n1 += 1 }
-                }
+            // Re-cost every edge around the survivor: its neighbours are those of P0 and P1
+            // that checkCollapse gathered.
+            var n1 = neighbourCount1
+            for i in 0..<neighbourCount0 {
+                let q = neighbours0[i]
+                var seen = false
+                for j in 0..<n1 where neighbours1[j] == q { seen = true; break }
+                if !seen, n1 < Decimator.scratchCapacity { neighbours1[n1] = q; n1 += 1 }
             }
             if heapCount + n1 + slack > heapEntries.count || heapCount > 2 * liveEdgesEstimate + 1024 {
                 compactHeap()
