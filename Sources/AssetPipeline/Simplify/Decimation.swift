@@ -252,7 +252,6 @@ private final class Decimator {
     var wedgePairs: Int { get { counters[4] } set { counters[4] = newValue } }
 
     var maxErrorSeen = 0.0
-    let debug = ProcessInfo.processInfo.environment["DECIM_DEBUG"] != nil
     let debugTiming = ProcessInfo.processInfo.environment["DECIM_TIMING"] != nil
     var passes = 0
     static let none = UInt32.max
@@ -678,6 +677,9 @@ private final class Decimator {
     /// The link condition (manifold result) and the normal test (no flips, no slivers
     /// turned over) for P0 → P1 with the survivor at `point`.
     @inline(__always) func checkCollapse(_ p0: UInt32, _ p1: UInt32, _ point: SIMD3<Double>) -> Bool {
+        // Every wedge of P0 needs one partner wedge of P1 (else its triangles would keep a
+        // vertex at the removed position).
+        guard mapWedges(p0, p1) else { return false }
         var n0 = 0, n1 = 0, apexes = 0
         var ok = true
         let minCos = options.minNormalCosine
@@ -741,7 +743,7 @@ private final class Decimator {
     // MARK: Stage 8: collapse
 
     func performCollapse(_ p0: UInt32, _ p1: UInt32, _ point: SIMD3<Double>) {
-        _ = mapWedges(p0, p1)
+        _ = mapWedges(p0, p1)   // succeeded in checkCollapse
         let pairs = wedgePairs
         // Blend parameter of the survivor along the edge, for skin weights and morph targets.
         let a = points[Int(p1)], b = points[Int(p0)]
@@ -1012,6 +1014,7 @@ private final class Decimator {
             for e in 0..<3 { let w = Int(corners[3 * t + e]); if used[w] < 0 { used[w] = 0 } }
         }
         for w in 0..<wedgeCount where used[w] == 0 { used[w] = Int32(order.count); order.append(w) }
+
         for t in 0..<triangleCount where alive[t] {
             for e in 0..<3 { indices.append(UInt32(used[Int(corners[3 * t + e])])) }
             materials?.append(mesh.materialIDs![t])
@@ -1135,8 +1138,12 @@ public func decimate(_ mesh: Mesh, options: DecimationOptions) throws -> (mesh: 
     report.trianglesOut = result.triangleCount
     report.verticesOut = result.vertexCount
     report.error = decimator.maxErrorSeen
-    if result.triangleCount > target, options.maxError == nil {
-        report.warnings.append("stopped at \(result.triangleCount) triangles (target \(target)): no further collapse keeps the mesh manifold and unflipped")
+    if result.triangleCount > target {
+        if let limit = options.maxError {
+            report.warnings.append("stopped at \(result.triangleCount) triangles (target \(target)): further collapses exceed the error limit \(limit)")
+        } else {
+            report.warnings.append("stopped at \(result.triangleCount) triangles (target \(target)): no further collapse keeps the mesh manifold and unflipped")
+        }
     }
     return (result, report)
 }
