@@ -142,7 +142,7 @@ struct MocapReport: AsyncParsableCommand {
         print("foot skating in contact: \(f(r.skateMmPerFrame)) mm/frame over \(r.contactFrames) foot-frames")
         print("penetration: max \(f(r.penetrationMaxMm)) mm, \(r.framesBelow10mm) frames > 10 mm; floating in contact: \(f(r.floatingMmInContact)) mm")
         print("bone length error: \(String(format: "%.2e", r.boneLengthMaxRelativeError)) (relative, max)")
-        print("rotation difference from source (mapped, outside IK legs): \(f(r.meanRotationDifferenceDeg))°; bone direction difference: \(f(r.meanBoneDirectionDifferenceDeg))°")
+        print("rotation difference from source (mapped, outside IK legs): \(f(r.meanRotationDifferenceDeg))°; bone direction difference: \(f(r.meanBoneDirectionDifferenceDeg))°; IK legs: \(f(r.meanLegDirectionDifferenceDeg))°")
         print("jitter (mean jerk): \(f(r.jitterMeanJerk)) m/s³")
     }
 }
