@@ -1,5 +1,5 @@
 import Foundation
-import Geometry
+
 
 /// The ground truth of a synthetic landmark, as `ground_truth.json` stores it:
 ///
