@@ -47,6 +47,21 @@ import Testing
         #expect(Compositing.over(rgba, photo: photo) == out)
     }
 
+    @Test func supersampledMaskIsTheCoveredFraction() throws {
+        // f = 8 at z = 1: the quad [0.25, 0.75] × [0.125, 0.5] covers samples x 2…5, y 1…3 of 8×6;
+        // reduced by 2, pixel (1, 0) has 2 of its 4 samples covered (x 2, 3 at y 1), pixel (1, 1)
+        // all 4 (y 2, 3), pixel (1, 2) none (y 4, 5).
+        let m = Mesh(positions: [SIMD3(0.25, 0.125, 1), SIMD3(0.25, 0.5, 1), SIMD3(0.75, 0.5, 1), SIMD3(0.75, 0.125, 1)],
+                     indices: [0, 1, 2, 0, 2, 3])
+        let r = try Rasterizer.render(Scene(meshes: [m]), intrinsics: CameraIntrinsics(width: 8, height: 6, fx: 8, fy: 8, cx: 0, cy: 0),
+                                      cameraFromWorld: .identity)
+        let mask = r.mask(instances: [0], downsampledBy: 2)
+        #expect(mask.width == 4 && mask.height == 3)
+        #expect(mask.pixels == [0, 128, 128, 0,
+                                0, 255, 255, 0,
+                                0, 0, 0, 0])
+    }
+
     @Test func downsamplingAveragesBlocks() {
         let img = Image8(width: 2, height: 2, channels: 3, pixels: [0, 0, 0, 10, 20, 30, 20, 40, 60, 30, 60, 90])
         #expect(img.downsampled(by: 2).pixels == [15, 30, 45])
