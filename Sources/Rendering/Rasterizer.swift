@@ -60,6 +60,22 @@ public struct RenderResult: Sendable {
         for i in 0..<(width * height) where instances.contains(Int(instanceIDs[i])) { out.pixels[i] = 255 }
         return out
     }
+
+    /// An anti-aliased mask for a supersampled render: each output pixel is the fraction of
+    /// its k×k samples where one of `instances` is visible, scaled to 0…255. Pair it with
+    /// `image.downsampled(by: k)` of a render made with `intrinsics.scaled(by: k)`.
+    /// - Parameter k: the supersampling factor, dividing both `width` and `height`.
+    public func mask(instances: Set<Int>, downsampledBy k: Int) -> Image8 {
+        precondition(k >= 1 && width % k == 0 && height % k == 0, "k must divide the render size")
+        let w = width / k, h = height / k
+        var out = Image8(width: w, height: h, channels: 1)
+        for y in 0..<h { for x in 0..<w {
+            var n = 0
+            for dy in 0..<k { for dx in 0..<k where instances.contains(Int(instanceIDs[(y * k + dy) * width + x * k + dx])) { n += 1 } }
+            out.pixels[y * w + x] = UInt8((n * 255 + k * k / 2) / (k * k))
+        } }
+        return out
+    }
 }
 
 /// A software rasterizer: z-buffer, near-plane clipping, perspective-correct interpolation,

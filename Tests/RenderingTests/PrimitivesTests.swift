@@ -33,6 +33,23 @@ import Testing
     }
 }
 
+@Suite struct PointSplatterTests {
+    @Test func pointsOccludeTheMaskWhereNearer() throws {
+        // A quad at 4 m filling a 21×21 view; one point at 2 m in front of its centre, one at
+        // 6 m behind it (hidden: no effect), one behind the camera (skipped).
+        let k = CameraIntrinsics(width: 21, height: 21, fx: 10, fy: 10, cx: 10, cy: 10)
+        let quad = Mesh(positions: [SIMD3(-9, -9, 4), SIMD3(-9, 9, 4), SIMD3(9, 9, 4), SIMD3(9, -9, 4)], indices: [0, 1, 2, 0, 2, 3])
+        let r = try Rasterizer.render(Scene(meshes: [quad]), intrinsics: k, cameraFromWorld: .identity)
+        let d = PointSplatter.depth(points: [Vec3(0, 0, 2), Vec3(1.2, 0, 6), Vec3(0, 0, -1)], intrinsics: k,
+                                    cameraFromWorld: .identity, radiusPixels: 1)
+        #expect(d[10 * 21 + 10] == 2 && d[10 * 21 + 12] == 6 && d[9 * 21 + 9] == 2)
+        #expect(d.filter { $0.isFinite }.count == 15)   // two 3×3 squares sharing column 11
+        let m = r.mask(instances: [0], occluderDepth: d)
+        #expect(m.pixels.filter { $0 == 0 }.count == 9)   // the 3×3 square of the near point
+        #expect(m.pixels[10 * 21 + 10] == 0 && m.pixels[10 * 21 + 12] == 255)
+    }
+}
+
 @Suite struct CompositingTests {
     @Test func renderOverPhotoThroughMask() {
         let photo = Image8(width: 2, height: 1, channels: 3, pixels: [100, 100, 100, 100, 100, 100])
@@ -45,6 +62,21 @@ import Testing
         let rgba = Compositing.rgba(render, alpha: mask)
         #expect(rgba.pixels == [200, 0, 50, 255, 200, 0, 50, 51])
         #expect(Compositing.over(rgba, photo: photo) == out)
+    }
+
+    @Test func supersampledMaskIsTheCoveredFraction() throws {
+        // f = 8 at z = 1: the quad [0.25, 0.75] × [0.125, 0.5] covers samples x 2…5, y 1…3 of 8×6;
+        // reduced by 2, pixel (1, 0) has 2 of its 4 samples covered (x 2, 3 at y 1), pixel (1, 1)
+        // all 4 (y 2, 3), pixel (1, 2) none (y 4, 5).
+        let m = Mesh(positions: [SIMD3(0.25, 0.125, 1), SIMD3(0.25, 0.5, 1), SIMD3(0.75, 0.5, 1), SIMD3(0.75, 0.125, 1)],
+                     indices: [0, 1, 2, 0, 2, 3])
+        let r = try Rasterizer.render(Scene(meshes: [m]), intrinsics: CameraIntrinsics(width: 8, height: 6, fx: 8, fy: 8, cx: 0, cy: 0),
+                                      cameraFromWorld: .identity)
+        let mask = r.mask(instances: [0], downsampledBy: 2)
+        #expect(mask.width == 4 && mask.height == 3)
+        #expect(mask.pixels == [0, 128, 128, 0,
+                                0, 255, 255, 0,
+                                0, 0, 0, 0])
     }
 
     @Test func downsamplingAveragesBlocks() {

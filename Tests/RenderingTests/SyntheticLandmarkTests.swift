@@ -43,7 +43,7 @@ private let small = SyntheticOptions(viewCount: 10, queryCount: 3, width: 160, h
     /// pixels seen from the drone back-project onto the roof plane y = 12.
     @Test func groundTruthPosesAgreeWithTheRenderedRoof() throws {
         let lm = try SyntheticLandmark.make(seed: 3, options: small)
-        let gt = try JSONDecoder().decode(GroundTruth.self, from: try lm.groundTruth().encoded())
+        let gt = try JSONDecoder().decode(GroundTruthFile.self, from: try lm.groundTruth().encoded())
         let roofMesh = try #require(lm.textureNames.firstIndex(of: "main_roof"))
         for view in gt.images where view.center.y > 20 {
             let k = view.intrinsics, pose = view.cameraFromWorldRigid
@@ -81,7 +81,7 @@ private let small = SyntheticOptions(viewCount: 10, queryCount: 3, width: 160, h
                   "ground_truth.json", "textures/main_roof.png"] {
             #expect(fm.fileExists(atPath: dir.appendingPathComponent(f).path), "\(f)")
         }
-        let gt = try GroundTruth.read(from: dir.appendingPathComponent("ground_truth.json"))
+        let gt = try GroundTruthFile.read(from: dir.appendingPathComponent("ground_truth.json"))
         #expect(gt == lm.groundTruth())
         #expect(gt.roof.pointVector == Vec3(0, 12, 0) && gt.roof.normalVector == Vec3(0, 1, 0))
         let intr = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("intrinsics.json"))) as! [String: Double]
@@ -90,7 +90,7 @@ private let small = SyntheticOptions(viewCount: 10, queryCount: 3, width: 160, h
         #expect(img.width == 96 && img.height == 72)
         // A second write without overwrite fails and leaves the folder as it was.
         #expect(throws: SyntheticError.outputExists(path: dir.standardizedFileURL.path)) { try lm.write(to: dir) }
-        #expect(try GroundTruth.read(from: dir.appendingPathComponent("ground_truth.json")) == gt)
+        #expect(try GroundTruthFile.read(from: dir.appendingPathComponent("ground_truth.json")) == gt)
         let leftovers = try fm.contentsOfDirectory(atPath: dir.deletingLastPathComponent().path).filter { $0.contains(".partial-") && $0.contains(dir.lastPathComponent) }
         #expect(leftovers.isEmpty)
     }
@@ -102,32 +102,3 @@ private let small = SyntheticOptions(viewCount: 10, queryCount: 3, width: 160, h
     }
 }
 
-@Suite struct GroundTruthTests {
-    @Test func badFilesNameTheField() throws {
-        let dir = FileManager.default.temporaryDirectory
-        let url = dir.appendingPathComponent("gt-\(UUID().uuidString).json")
-        defer { try? FileManager.default.removeItem(at: url) }
-        try Data(#"{"units":"m","up":[0,1,0],"images":[{"name":"a.png"}],"queries":[],"roof":{"point":[0,0,0],"normal":[0,1,0]}}"#.utf8).write(to: url)
-        #expect(throws: GroundTruthError.invalid(path: url.path, field: "images.Index 0.fx", reason: "missing")) {
-            try GroundTruth.read(from: url)
-        }
-        try Data(#"{"units":"ft","up":[0,1,0],"images":[],"queries":[],"roof":{"point":[0,0,0],"normal":[0,1,0]}}"#.utf8).write(to: url)
-        #expect(throws: GroundTruthError.invalid(path: url.path, field: "units", reason: "expected \"m\", found \"ft\"")) {
-            try GroundTruth.read(from: url)
-        }
-        #expect(throws: GroundTruthError.unreadable(path: "/nonexistent/gt.json")) {
-            try GroundTruth.read(from: URL(fileURLWithPath: "/nonexistent/gt.json"))
-        }
-    }
-
-    @Test func poseRoundTripsThroughJSON() throws {
-        let pose = Rigid3(rotation: Quaternion(axis: Vec3(1, 2, 3), angle: 0.7), translation: Vec3(1, -2, 3.5))
-        let k = CameraIntrinsics(width: 10, height: 8, fx: 9, fy: 9, cx: 4.5, cy: 3.5)
-        let gt = GroundTruth(images: [.init(name: "images/0000.png", intrinsics: k, cameraFromWorld: pose)], queries: [],
-                             roof: .init(point: Vec3(0, 12, 0), normal: .up))
-        let back = try JSONDecoder().decode(GroundTruth.self, from: gt.encoded())
-        #expect(back.images[0].cameraFromWorldRigid == pose && back.images[0].intrinsics == k)
-        let text = String(decoding: try gt.encoded(), as: UTF8.self)
-        #expect(text.contains("\"name\" : \"images/0000.png\""))
-    }
-}

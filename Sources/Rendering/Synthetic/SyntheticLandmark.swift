@@ -71,7 +71,7 @@ public struct SyntheticLandmark: Sendable {
     /// The query views (other positions, lighting, noise, blur).
     public var queries: [SyntheticView]
     /// The main roof's plane (the performer's stage): a point on it and its up normal.
-    public var roof: GroundTruth.Plane
+    public var roof: GroundTruthFile.Plane
     /// The boxes of the model (min, max corners), for placement checks.
     var solids: [(Vec3, Vec3)]
 
@@ -90,13 +90,13 @@ public struct SyntheticLandmark: Sendable {
         let queries = queryViews(count: options.queryCount, intrinsics: k, solids: model.solids, rng: &rng)
         return SyntheticLandmark(seed: seed, options: options, scene: model.scene, textureNames: model.textureNames,
                                  intrinsics: k, views: views, queries: queries,
-                                 roof: GroundTruth.Plane(point: Vec3(0, roofHeight, 0), normal: .up), solids: model.solids)
+                                 roof: GroundTruthFile.Plane(point: Vec3(0, roofHeight, 0), normal: .up), solids: model.solids)
     }
 
     /// The ground truth of every view and the roof, as `ground_truth.json` stores it.
-    public func groundTruth(meshFile: String? = "model.obj") -> GroundTruth {
-        GroundTruth(images: views.map { GroundTruth.View(name: $0.name, intrinsics: $0.intrinsics, cameraFromWorld: $0.cameraFromWorld) },
-                    queries: queries.map { GroundTruth.View(name: $0.name, intrinsics: $0.intrinsics, cameraFromWorld: $0.cameraFromWorld) },
+    public func groundTruth(meshFile: String? = "model.obj") -> GroundTruthFile {
+        GroundTruthFile(images: views.map { GroundTruthFile.View(name: $0.name, intrinsics: $0.intrinsics, cameraFromWorld: $0.cameraFromWorld) },
+                    queries: queries.map { GroundTruthFile.View(name: $0.name, intrinsics: $0.intrinsics, cameraFromWorld: $0.cameraFromWorld) },
                     roof: roof, mesh: meshFile, seed: seed)
     }
 

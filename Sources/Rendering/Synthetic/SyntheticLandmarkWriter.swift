@@ -10,7 +10,7 @@ extension SyntheticLandmark {
     ///     intrinsics.json        {"fx","fy","cx","cy","width","height"}
     ///     model.obj, model.mtl   the mesh (OBJ, v up in vt as OBJ does) with
     ///     textures/*.png         one texture per face
-    ///     ground_truth.json      see `GroundTruth`
+    ///     ground_truth.json      see `GroundTruthFile`
     ///
     /// Everything is written into a temporary sibling folder that is renamed at the end, so a
     /// failed or interrupted run leaves nothing at `directory`.

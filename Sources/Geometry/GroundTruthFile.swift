@@ -1,5 +1,4 @@
 import Foundation
-import Geometry
 
 /// The ground truth of a synthetic landmark, as `ground_truth.json` stores it:
 ///
@@ -12,7 +11,7 @@ import Geometry
 /// `cameraFromWorld` maps landmark points (metres, Y up) into OpenCV camera axes (x right,
 /// y down, z forward): `x_camera = R x_world + t`, R as a unit quaternion, w first.
 /// Intrinsics are OpenCV's (pixel (0, 0)'s centre at (0, 0)), no distortion.
-public struct GroundTruth: Codable, Sendable, Equatable {
+public struct GroundTruthFile: Codable, Sendable, Equatable {
     public var units: String
     public var up: [Double]
     public var images: [View]
@@ -83,19 +82,19 @@ public struct GroundTruth: Codable, Sendable, Equatable {
     // MARK: Reading and writing
 
     /// Reads and checks a ground-truth file.
-    /// - Throws: `GroundTruthError` naming the file and the field at fault.
-    public static func read(from url: URL) throws -> GroundTruth {
+    /// - Throws: `GroundTruthFileError` naming the file and the field at fault.
+    public static func read(from url: URL) throws -> GroundTruthFile {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw GroundTruthError.unreadable(path: url.path) }
-        let gt: GroundTruth
-        do { gt = try JSONDecoder().decode(GroundTruth.self, from: data) } catch let DecodingError.keyNotFound(key, context) {
-            throw GroundTruthError.invalid(path: url.path, field: (context.codingPath + [key]).map(\.stringValue).joined(separator: "."),
+        do { data = try Data(contentsOf: url) } catch { throw GroundTruthFileError.unreadable(path: url.path) }
+        let gt: GroundTruthFile
+        do { gt = try JSONDecoder().decode(GroundTruthFile.self, from: data) } catch let DecodingError.keyNotFound(key, context) {
+            throw GroundTruthFileError.invalid(path: url.path, field: (context.codingPath + [key]).map(\.stringValue).joined(separator: "."),
                                            reason: "missing")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw GroundTruthError.invalid(path: url.path, field: context.codingPath.map(\.stringValue).joined(separator: "."),
+            throw GroundTruthFileError.invalid(path: url.path, field: context.codingPath.map(\.stringValue).joined(separator: "."),
                                            reason: context.debugDescription)
         } catch {
-            throw GroundTruthError.invalid(path: url.path, field: "", reason: "not valid JSON (\(error.localizedDescription))")
+            throw GroundTruthFileError.invalid(path: url.path, field: "", reason: "not valid JSON (\(error.localizedDescription))")
         }
         try gt.check(path: url.path)
         return gt
@@ -103,7 +102,7 @@ public struct GroundTruth: Codable, Sendable, Equatable {
 
     /// Checks units, array lengths, intrinsics and unit quaternions.
     public func check(path: String = "ground truth") throws {
-        func bad(_ field: String, _ reason: String) -> GroundTruthError { .invalid(path: path, field: field, reason: reason) }
+        func bad(_ field: String, _ reason: String) -> GroundTruthFileError { .invalid(path: path, field: field, reason: reason) }
         if units != "m" { throw bad("units", "expected \"m\", found \"\(units)\"") }
         if up.count != 3 { throw bad("up", "needs 3 numbers") }
         for (list, views) in [("images", images), ("queries", queries)] {
@@ -132,7 +131,7 @@ public struct GroundTruth: Codable, Sendable, Equatable {
 }
 
 /// Why a ground-truth file could not be used.
-public enum GroundTruthError: Error, CustomStringConvertible, Equatable {
+public enum GroundTruthFileError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String)
     case invalid(path: String, field: String, reason: String)
     public var description: String {
