@@ -19,6 +19,15 @@ struct BenchAtlas: ParsableCommand {
     @Option(help: "Empty texels around each chart.")
     var gutter = 2
 
+    @Option(help: "Normal cone half-angle of a chart, in degrees (AtlasOptions.maxNormalDeviationDegrees).")
+    var maxDeviation: Double?
+
+    @Option(help: "Merge charts with fewer triangles into a neighbour (AtlasOptions.mergeChartsBelowTriangles).")
+    var mergeBelow: Int?
+
+    @Option(help: "Split charts whose L2 stretch exceeds this (AtlasOptions.maxChartStretch).")
+    var maxStretch: Double?
+
     @Option(help: "Split every triangle into four this many times first (scale test).")
     var subdivide = 0
 
@@ -40,6 +49,9 @@ struct BenchAtlas: ParsableCommand {
         var options = AtlasOptions()
         options.resolution = resolution
         options.gutterTexels = gutter
+        if let maxDeviation { options.maxNormalDeviationDegrees = maxDeviation }
+        if let mergeBelow { options.mergeChartsBelowTriangles = mergeBelow }
+        if let maxStretch { options.maxChartStretch = maxStretch }
         let clock = ContinuousClock()
         let start = clock.now
         let cpuStart = processCPUNanoseconds()

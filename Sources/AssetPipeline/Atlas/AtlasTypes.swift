@@ -38,8 +38,8 @@ public struct AtlasOptions: Sendable, Equatable {
     /// Width and height of the square atlas, in texels. Charts are scaled to one common texel
     /// density, as large as still fits. Default 1024.
     public var resolution: Int = 1024
-    /// Empty texels kept around every chart (for bilinear filtering and mip levels), in texels of
-    /// `resolution`. 0 means charts may touch. Default 2.
+    /// Minimum number of empty texels between two charts (room for bilinear filtering and for
+    /// the baker's dilation), in texels of `resolution`. 0 means charts may touch. Default 2.
     public var gutterTexels: Int = 2
     /// Region growing stops at faces whose normal deviates more than this from the chart's mean
     /// normal, in degrees (0 < value < 90). Larger gives fewer, more stretched charts. Default 66.

@@ -98,7 +98,9 @@ func segmentCharts(_ topo: AtlasTopology, maxDeviationDegrees: Double, mergeBelo
         }
     }
     var segmentation = ChartSegmentation(chartOfFace: chartOf, chartCount: Int(chartCount))
-    if mergeBelow > 0 { mergeSmallCharts(&segmentation, topo, cosMax: cosMax, mergeBelow: mergeBelow) }
+    // Merging may exceed the growth cone by 15°: LSCM's flip and stretch checks still apply.
+    let cosMerge = cos(min(85, maxDeviationDegrees + 15) * .pi / 180)
+    if mergeBelow > 0 { mergeSmallCharts(&segmentation, topo, cosMax: cosMerge, mergeBelow: mergeBelow) }
     return segmentation
 }
 
