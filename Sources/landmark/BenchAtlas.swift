@@ -66,9 +66,9 @@ struct BenchAtlas: ParsableCommand {
         let json: [String: Any] = [
             "mesh": mesh, "triangles": r.triangles, "charts": r.charts, "resolution": resolution, "gutter": gutter,
             "utilization": r.utilization, "l2Stretch": r.l2Stretch, "maxChartStretch": r.maxChartStretch,
-            "flips": check.flippedTriangles, "overlapTexels": check.overlapTexels, "seconds": seconds, "cpuSeconds": cpuSeconds,
+            "flips": check.flippedTriangles, "overlapTexels": check.overlapTexels, "selfOverlapTexels": check.selfOverlapTexels, "seconds": seconds, "cpuSeconds": cpuSeconds,
             "secondsSegmentation": r.secondsSegmentation, "secondsParameterization": r.secondsParameterization,
-            "secondsPacking": r.secondsPacking, "flipSplits": r.flipSplits, "stretchSplits": r.stretchSplits,
+            "secondsPacking": r.secondsPacking, "flipSplits": r.flipSplits, "stretchSplits": r.stretchSplits, "overlapSplits": r.overlapSplits,
             "zeroAreaTriangles": r.skippedZeroAreaTriangles, "warnings": r.warnings,
         ]
         let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])

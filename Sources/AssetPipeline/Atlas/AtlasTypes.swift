@@ -125,6 +125,11 @@ public struct AtlasReport: Sendable, Codable, Equatable {
     /// Charts split because LSCM flipped a triangle, or because of stretch.
     public var flipSplits: Int = 0
     public var stretchSplits: Int = 0
+    /// Charts split because their UV image folded over itself.
+    public var overlapSplits: Int = 0
+    /// Texels strictly inside two triangles of one chart, at the atlas resolution (0 unless a
+    /// fold smaller than the overlap check's grid slipped through).
+    public var selfOverlapTexels: Int = 0
     /// Texels per unit of length (model units) in the atlas.
     public var texelsPerUnit: Double = 0
     public var secondsSegmentation: Double = 0

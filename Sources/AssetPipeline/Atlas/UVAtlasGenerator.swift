@@ -9,6 +9,9 @@ public struct AtlasCoverage: Sendable, Equatable {
     public var utilization: Double
     /// Texels whose centre lies in triangles of two different charts.
     public var overlapTexels: Int
+    /// Texels whose centre lies strictly inside two triangles of the same chart (a chart that
+    /// folds over itself without flipping a triangle).
+    public var selfOverlapTexels: Int
     /// Triangles whose UV orientation differs from the majority of their chart.
     public var flippedTriangles: Int
 }
@@ -21,6 +24,7 @@ public struct AtlasCoverage: Sendable, Equatable {
 ///   - chartOfTriangle: chart per triangle; negative entries are ignored.
 public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartOfTriangle: [Int32], resolution n: Int) -> AtlasCoverage {
     var owner = [Int32](repeating: -1, count: n * n)
+    var interiorHits = [UInt8](repeating: 0, count: n * n)
     var overlaps = 0
     let chartCount = Int((chartOfTriangle.max() ?? -1) + 1)
     var positive = [Int](repeating: 0, count: chartCount), negative = [Int](repeating: 0, count: chartCount)
@@ -42,6 +46,9 @@ public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartO
                 let w1 = ((px - a.x) * (c.y - a.y) - (c.x - a.x) * (py - a.y)) / d
                 let w2 = ((b.x - a.x) * (py - a.y) - (px - a.x) * (b.y - a.y)) / d
                 guard w1 >= 0, w2 >= 0, w1 + w2 <= 1 else { continue }
+                if w1 > 1e-7 && w2 > 1e-7 && w1 + w2 < 1 - 1e-7 && interiorHits[y * n + x] < 255 {
+                    interiorHits[y * n + x] += 1
+                }
                 let o = owner[y * n + x]
                 if o == -1 { owner[y * n + x] = chart } else if o != chart && o >= 0 { overlaps += 1; owner[y * n + x] = -2 }
             }
@@ -49,7 +56,9 @@ public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartO
     }
     let covered = owner.reduce(0) { $0 + ($1 != -1 ? 1 : 0) }
     let flipped = zip(positive, negative).reduce(0) { $0 + min($1.0, $1.1) }
-    return AtlasCoverage(utilization: Double(covered) / Double(n * n), overlapTexels: overlaps, flippedTriangles: flipped)
+    let selfOverlaps = interiorHits.reduce(0) { $0 + ($1 > 1 ? 1 : 0) }
+    return AtlasCoverage(utilization: Double(covered) / Double(n * n), overlapTexels: overlaps,
+                         selfOverlapTexels: selfOverlaps, flippedTriangles: flipped)
 }
 
 /// Generates a UV atlas for a triangle mesh.
@@ -90,8 +99,6 @@ public func generateUVAtlas(_ mesh: AtlasInputMesh, options: AtlasOptions = Atla
     // Parameterization.
     t0 = clock.now
     let param = try parameterizeCharts(segmentation, topo, maxStretch: options.maxChartStretch)
-    report.flipSplits = param.flipSplits
-    report.stretchSplits = param.stretchSplits
     report.secondsParameterization = seconds(clock.now - t0)
 
     // Packing.
@@ -100,10 +107,32 @@ public func generateUVAtlas(_ mesh: AtlasInputMesh, options: AtlasOptions = Atla
                                 resolution: options.resolution, gutter: options.gutterTexels,
                                 allowRotation: options.allowRotation)
     report.secondsPacking = seconds(clock.now - t0)
-    report.texelsPerUnit = packed.texelsPerUnit
 
-    // Re-index: one new vertex per (chart, input vertex).
-    let n = Double(options.resolution)
+    // Re-index and measure at the atlas' own resolution.
+    var atlas = assembleAtlas(mesh, topo, param, packed, resolution: options.resolution, report: report)
+    let measured = measureAtlasCoverage(uvs: atlas.uvs, indices: atlas.indices,
+                                        chartOfTriangle: atlas.chartOfTriangle, resolution: options.resolution)
+    atlas.report.utilization = measured.utilization
+    atlas.report.flippedTriangles = measured.flippedTriangles
+    atlas.report.selfOverlapTexels = measured.selfOverlapTexels
+    if measured.overlapTexels > 0 {
+        atlas.report.warnings.append("\(measured.overlapTexels) texels covered by two charts")
+    }
+    if measured.selfOverlapTexels > 0 {
+        atlas.report.warnings.append("\(measured.selfOverlapTexels) texels covered twice inside one chart (a fold around a non-manifold vertex)")
+    }
+    return atlas
+}
+
+/// Builds the re-indexed mesh: one new vertex per (chart, input vertex), UVs from the packing.
+private func assembleAtlas(_ mesh: AtlasInputMesh, _ topo: AtlasTopology, _ param: ParameterizationResult,
+                           _ packed: PackingResult, resolution: Int, report base: AtlasReport) -> UVAtlas {
+    var report = base
+    report.flipSplits = param.flipSplits
+    report.stretchSplits = param.stretchSplits
+    report.overlapSplits = param.overlapSplits
+    report.texelsPerUnit = packed.texelsPerUnit
+    let n = Double(resolution)
     var newOfInput = [Int32](repeating: -1, count: mesh.positions.count)
     var vertexSource: [UInt32] = []
     var uvs: [SIMD2<Double>] = []
@@ -145,16 +174,8 @@ public func generateUVAtlas(_ mesh: AtlasInputMesh, options: AtlasOptions = Atla
             indices[3 * f + k] = UInt32(newOfInput[input])
         }
     }
-
     report.charts = param.charts.count
     report.l2Stretch = total.l2
-    let coverage = measureAtlasCoverage(uvs: uvs, indices: indices, chartOfTriangle: chartOfTriangle,
-                                        resolution: options.resolution)
-    report.utilization = coverage.utilization
-    report.flippedTriangles = coverage.flippedTriangles
-    if coverage.overlapTexels > 0 {
-        report.warnings.append("\(coverage.overlapTexels) texels covered by two charts")
-    }
     return UVAtlas(vertexSource: vertexSource, indices: indices, uvs: uvs, chartOfTriangle: chartOfTriangle, report: report)
 }
 
