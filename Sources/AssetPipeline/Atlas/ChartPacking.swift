@@ -168,12 +168,14 @@ func chartFootprint(_ chart: PackingChart, density: Double, gutter: Int) -> Char
 @inline(__always)
 func touchSpans(_ a: SIMD2<Double>, _ b: SIMD2<Double>, _ c: SIMD2<Double>, count: Int,
                 lo: inout [Int32], hi: inout [Int32]) -> Int {
-    let x0 = max(0, Int(min(a.x, b.x, c.x).rounded(.down))), x1 = min(count - 1, Int(max(a.x, b.x, c.x).rounded(.down)))
+    // A margin of 1e-4 texel makes the extent robust to rounding in later UV transforms.
+    let eps = 1e-4
+    let x0 = max(0, Int((min(a.x, b.x, c.x) - eps).rounded(.down))), x1 = min(count - 1, Int((max(a.x, b.x, c.x) + eps).rounded(.down)))
     guard x0 <= x1 else { return 0 }
     var touched = 0
     let edges = ((a, b), (b, c), (c, a))
     for x in x0...x1 {
-        let sa = Double(x), sb = Double(x + 1)
+        let sa = Double(x) - eps, sb = Double(x + 1) + eps
         var ymin = Double.infinity, ymax = -Double.infinity
         for e in 0..<3 {
             let (p, q) = e == 0 ? edges.0 : e == 1 ? edges.1 : edges.2
@@ -189,7 +191,7 @@ func touchSpans(_ a: SIMD2<Double>, _ b: SIMD2<Double>, _ c: SIMD2<Double>, coun
             }
         }
         guard ymin <= ymax else { continue }
-        let r0 = Int32(ymin.rounded(.down)), r1 = Int32(ymax.rounded(.down))
+        let r0 = Int32((ymin - eps).rounded(.down)), r1 = Int32((ymax + eps).rounded(.down))
         if r0 < lo[x] { lo[x] = r0 }
         if r1 > hi[x] { hi[x] = r1 }
         touched += Int(r1 - r0) + 1

@@ -31,7 +31,7 @@ func parameterizeCharts(_ seg: ChartSegmentation, _ topo: AtlasTopology, maxStre
 /// Runs LSCM on the given charts (face lists), splitting as above.
 func parameterizeCharts(_ pending: [[Int32]], _ topo: AtlasTopology, maxStretch: Double) throws -> ParameterizationResult {
     var result = ParameterizationResult(charts: [])
-    var scratch = [Int32](repeating: -1, count: topo.weldedCount)
+    var scratch = [Int32](repeating: -1, count: topo.faceCount)
     var faceMark = [Int32](repeating: -1, count: topo.faceCount)
     var queue = pending.reversed().filter { !$0.isEmpty }
     while let faces = queue.popLast() {

@@ -100,14 +100,14 @@ func segmentCharts(_ topo: AtlasTopology, maxDeviationDegrees: Double, mergeBelo
     var segmentation = ChartSegmentation(chartOfFace: chartOf, chartCount: Int(chartCount))
     // Merging may exceed the growth cone by 15°: LSCM's flip and stretch checks still apply.
     let cosMerge = cos(min(85, maxDeviationDegrees + 15) * .pi / 180)
-    if mergeBelow > 0 { mergeSmallCharts(&segmentation, topo, cosMax: cosMerge, mergeBelow: mergeBelow) }
+    if mergeBelow > 0 { mergeSmallCharts(&segmentation, topo, cosMax: cosMerge, cosGrowth: cosMax, mergeBelow: mergeBelow) }
     return segmentation
 }
 
 /// Merges charts with fewer than `mergeBelow` faces into the neighbour sharing the most edges,
 /// when every face of the small chart stays within the cone of the merged mean normal, then
 /// renumbers charts densely.
-private func mergeSmallCharts(_ seg: inout ChartSegmentation, _ topo: AtlasTopology, cosMax: Double, mergeBelow: Int) {
+private func mergeSmallCharts(_ seg: inout ChartSegmentation, _ topo: AtlasTopology, cosMax: Double, cosGrowth: Double, mergeBelow: Int) {
     let n = seg.chartCount
     var faces = [[Int32]](repeating: [], count: n)
     for (f, c) in seg.chartOfFace.enumerated() where c >= 0 { faces[Int(c)].append(Int32(f)) }
@@ -131,6 +131,9 @@ private func mergeSmallCharts(_ seg: inout ChartSegmentation, _ topo: AtlasTopol
         }
         let candidates = shared.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         for (other, _) in candidates {
+            // The two charts must face within the cone of each other (no merging across a crease)
+            // and every face must stay within the relaxed cone of the merged mean.
+            guard dot(normalize(normalSum[root]), normalize(normalSum[other])) >= cosGrowth else { continue }
             let mean = normalize(normalSum[root] + normalSum[other])
             let fits = (faces[root] + faces[other]).allSatisfy { dot(topo.normals[Int($0)], mean) >= cosMax }
             guard fits else { continue }

@@ -141,7 +141,8 @@ private func assembleAtlas(_ mesh: AtlasInputMesh, _ topo: AtlasTopology, _ para
     var uvOfWelded = [SIMD2<Double>?](repeating: nil, count: topo.weldedCount)
     var total = StretchAccumulator()
     for (c, chart) in param.charts.enumerated() {
-        var touched: [Int] = []
+        // One new vertex per (input vertex, chart vertex): a seam inside the chart keeps both sides.
+        var newOfKey = [SIMD2<Int32>: UInt32](minimumCapacity: chart.uv.vertices.count)
         total.add(chart.stretch)
         report.maxChartStretch = max(report.maxChartStretch, chart.stretch.l2)
         for (i, f32) in chart.faces.enumerated() {
@@ -149,18 +150,18 @@ private func assembleAtlas(_ mesh: AtlasInputMesh, _ topo: AtlasTopology, _ para
             chartOfTriangle[f] = Int32(c)
             for k in 0..<3 {
                 let input = Int(mesh.indices[3 * f + k])
-                if newOfInput[input] < 0 {
-                    let texel = packed.texelUVs[c][Int(chart.uv.localCorners[3 * i + k])]
-                    let uv = SIMD2(texel.x / n, 1 - texel.y / n)
-                    newOfInput[input] = Int32(uvs.count)
-                    vertexSource.append(UInt32(input)); uvs.append(uv); touched.append(input)
-                    let w = Int(topo.weldedOfVertex[input])
-                    if uvOfWelded[w] == nil { uvOfWelded[w] = uv }
-                }
-                indices[3 * f + k] = UInt32(newOfInput[input])
+                let localVertex = chart.uv.localCorners[3 * i + k]
+                let key = SIMD2(Int32(input), localVertex)
+                if let existing = newOfKey[key] { indices[3 * f + k] = existing; continue }
+                let texel = packed.texelUVs[c][Int(localVertex)]
+                let uv = SIMD2(texel.x / n, 1 - texel.y / n)
+                newOfKey[key] = UInt32(uvs.count)
+                indices[3 * f + k] = UInt32(uvs.count)
+                vertexSource.append(UInt32(input)); uvs.append(uv)
+                let w = Int(topo.weldedOfVertex[input])
+                if uvOfWelded[w] == nil { uvOfWelded[w] = uv }
             }
         }
-        for input in touched { newOfInput[input] = -1 }
     }
     // Zero-area triangles: their own vertices, on a chart vertex's UV where one exists.
     for f in 0..<mesh.triangleCount where topo.degenerate[f] {
