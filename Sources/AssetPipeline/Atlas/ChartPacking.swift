@@ -339,7 +339,8 @@ private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolu
         let fp = footprints[c]
         var best: Placement? = nil
         var bestKey = Int.max
-        for rotation in 0..<(allowRotation ? 4 : 1) {
+        // Two quarter turns suffice for hole filling (the other two mostly mirror them).
+        for rotation in 0..<(allowRotation ? 2 : 1) {
             let rw = rotation % 2 == 0 ? fp.width : fp.height
             let rh = rotation % 2 == 0 ? fp.height : fp.width
             guard rw <= n, rh <= n else { continue }
@@ -370,6 +371,12 @@ private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolu
                             if !roomy { y += 1; continue }
                             var x = 0
                             scan: while x + rw <= n {
+                                // The widest row first: it collides most often.
+                                do {
+                                    let a = Int(lf[widest]), b = Int(rt[widest])
+                                    let blocker = Int(nt[(y + widest) * n + x + a])
+                                    if blocker <= x + b { x = blocker - a + 1; continue scan }
+                                }
                                 for r in r0...r1 {
                                     let a = Int(lf[r]), b = Int(rt[r])
                                     let blocker = Int(nt[(y + r) * n + x + a])
@@ -493,14 +500,10 @@ func packCharts(_ charts: [PackingChart], resolution n: Int, gutter: Int, allowR
     }
     // 3. Bottom-left fill reuses the holes the horizon leaves, so it fits a few per cent more
     //    density: climb from the horizon's density while it fits.
-    for factor in [1.04, 1.02] {
-        let d = best.density * factor
-        if let r = attempt(d, heightLimit: n, bottomLeft: true) {
-            best = (d, r.footprints, r.placements, r.height)
-            if factor == 1.04, let r2 = attempt(d * 1.025, heightLimit: n, bottomLeft: true) {
-                best = (d * 1.025, r2.footprints, r2.placements, r2.height)
-            }
-            break
+    if let r = attempt(best.density * 1.03, heightLimit: n, bottomLeft: true) {
+        best = (best.density * 1.03, r.footprints, r.placements, r.height)
+        if let r2 = attempt(best.density * 1.025, heightLimit: n, bottomLeft: true) {
+            best = (best.density * 1.025, r2.footprints, r2.placements, r2.height)
         }
     }
 

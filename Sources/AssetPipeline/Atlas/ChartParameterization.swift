@@ -3,6 +3,7 @@
 // breadth-first diameter of its face graph, grown alternately) and both halves are solved
 // again. Single triangles are mapped exactly, so the recursion always ends without flips.
 // Accepted charts are scaled to equal 2D and 3D areas (one common texel density).
+import Foundation
 import Geometry
 
 /// A parameterized chart, ready to pack.
@@ -60,7 +61,7 @@ func parameterizeCharts(_ pending: [[Int32]], _ topo: AtlasTopology, maxStretch:
             if flipped { result.flipSplits += 1 } else { result.stretchSplits += 1 }
             continue
         }
-        if faces.count > 2 && chartOverlapsItself(uv) {
+        if faces.count > 2 && (chartFoldsAroundAVertex(uv) || chartOverlapsItself(uv)) {
             let (a, b) = bisectChart(faces, topo, mark: &faceMark)
             queue.append(a); queue.append(b)
             result.overlapSplits += 1
@@ -169,4 +170,20 @@ func chartOverlapsItself(_ uv: ChartUV) -> Bool {
         }
     }
     return false
+}
+
+/// True when the UV triangles around some chart vertex turn by more than a full turn: its fan
+/// overlaps itself (an interior vertex sums to exactly 2π, a border vertex to less), which
+/// happens at vertices where two fans of the surface touch.
+func chartFoldsAroundAVertex(_ uv: ChartUV) -> Bool {
+    var angle = [Double](repeating: 0, count: uv.uvs.count)
+    let tri = uv.localCorners, p = uv.uvs
+    for t in 0..<(tri.count / 3) {
+        for k in 0..<3 {
+            let v = Int(tri[3 * t + k])
+            let a = p[Int(tri[3 * t + (k + 1) % 3])] - p[v], b = p[Int(tri[3 * t + (k + 2) % 3])] - p[v]
+            angle[v] += atan2(abs(a.x * b.y - a.y * b.x), (a * b).sum())
+        }
+    }
+    return angle.contains { $0 > 2 * .pi + 1e-6 }
 }

@@ -65,11 +65,29 @@ func segmentCharts(_ topo: AtlasTopology, maxDeviationDegrees: Double, mergeBelo
     var chartCount: Int32 = 0
     var heap = FaceHeap()
     let normals = topo.normals, areas = topo.areas, centroids = topo.centroids, nbr = topo.neighbours
+    // The chart that last took each welded vertex, to refuse faces that would pinch a chart
+    // (touch it at a vertex without sharing an edge there): such vertices fold in UV space.
+    var vertexChart = [Int32](repeating: -1, count: topo.weldedCount)
+    func pinches(_ g: Int, _ chart: Int32) -> Bool {
+        for k in 0..<3 {
+            let c = Int(topo.corners[3 * g + k])
+            guard vertexChart[c] == chart else { continue }
+            // Edges of g at corner k: (k-1, k) and (k, k+1).
+            let before = Int(nbr[3 * g + (k + 2) % 3]), after = Int(nbr[3 * g + k])
+            let joined = (before >= 0 && chartOf[before] == chart) || (after >= 0 && chartOf[after] == chart)
+            if !joined { return true }
+        }
+        return false
+    }
+    func take(_ f: Int, _ chart: Int32) {
+        chartOf[f] = chart
+        for k in 0..<3 { vertexChart[Int(topo.corners[3 * f + k])] = chart }
+    }
 
     for seed in 0..<faceCount where chartOf[seed] == -1 && !topo.degenerate[seed] {
         let chart = chartCount
         chartCount += 1
-        chartOf[seed] = chart
+        take(seed, chart)
         var normalSum = normals[seed] * areas[seed]
         var chartArea = areas[seed]
         let seedCentroid = centroids[seed]
@@ -89,8 +107,8 @@ func segmentCharts(_ topo: AtlasTopology, maxDeviationDegrees: Double, mergeBelo
         while let (_, g32) = heap.pop() {
             let g = Int(g32)
             guard chartOf[g] == -1 else { continue }
-            guard dot(normals[g], mean) >= cosMax else { continue }
-            chartOf[g] = chart
+            guard dot(normals[g], mean) >= cosMax, !pinches(g, chart) else { continue }
+            take(g, chart)
             normalSum += normals[g] * areas[g]
             chartArea += areas[g]
             mean = normalize(normalSum)
