@@ -38,7 +38,7 @@ let package = Package(
         ]),
         .target(name: "Rendering", dependencies: ["Geometry", "CVBridge", "Support"]),
         .target(name: "Reconstruction", dependencies: [
-            "Geometry", "CVBridge", "LandmarkMap", "Support",
+            "Geometry", "CVBridge", "LandmarkMap", "Rendering", "Support",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Localization", dependencies: ["Geometry", "CVBridge", "LandmarkMap", "Support"]),

@@ -11,18 +11,22 @@ public struct FeatureMap: Sendable, Equatable {
     public var cameras: [MapCamera]
     public var keyframes: [Keyframe]
     public var points: [MapPoint]
+    /// Named poses on the landmark's surfaces where content is placed (see `Anchor`).
+    public var anchors: [Anchor]
 
     public init(metadata: MapMetadata, cameras: [MapCamera] = [], keyframes: [Keyframe] = [],
-                points: [MapPoint] = []) {
+                points: [MapPoint] = [], anchors: [Anchor] = []) {
         self.metadata = metadata
         self.cameras = cameras
         self.keyframes = keyframes
         self.points = points
+        self.anchors = anchors
     }
 
     public func camera(id: Int64) -> MapCamera? { cameras.first { $0.id == id } }
     public func keyframe(id: Int64) -> Keyframe? { keyframes.first { $0.id == id } }
     public var observationCount: Int { points.reduce(0) { $0 + $1.observations.count } }
+    public func anchor(named name: String) -> Anchor? { anchors.first { $0.name == name } }
 }
 
 /// The kind of local feature the map's descriptors are.

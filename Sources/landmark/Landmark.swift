@@ -6,6 +6,6 @@ struct Landmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "landmark",
         abstract: "LandmarkAR: visual positioning, asset optimization and motion retargeting for landmark AR.",
-        subcommands: [Asset.self, Bench.self]
+        subcommands: [Register.self, Synth.self, Asset.self, Bench.self, InfoCommand.self, ExportCommand.self, ImportCommand.self]
     )
 }

@@ -131,7 +131,7 @@ public func bakeTextures(source: BakeSource, target: BakeTarget, options: BakeOp
     }
 
     let n = options.resolution
-    let bvh = TriangleBVH(positions: source.positions, indices: source.indices)
+    let bvh = SurfaceBVH(positions: source.positions, indices: source.indices)
     var lo = Vec3(repeating: .infinity), hi = Vec3(repeating: -.infinity)
     for p in target.positions { lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
     let cage = options.cageDistance > 0 ? options.cageDistance : 0.02 * max(length(hi - lo), 1e-12)

@@ -248,6 +248,44 @@ typedef struct {
 cvb_status cvb_bundle_adjust(cvb_ba_problem *problem, const cvb_ba_options *options,
                              cvb_ba_report *report);
 
+// MARK: - Descriptors at given keypoints
+
+typedef struct {
+    /// Keypoints with size <= 0 (unknown, e.g. from a COLMAP text model) take the size and
+    /// angle of the nearest SIFT detection on the image within this many pixels (the
+    /// position stays as given). 0 disables the detection pass.
+    float snap_radius_px;
+    /// Size (diameter, pixels) for keypoints with size <= 0 that found no detection to snap
+    /// to. 0 (the safe default) selects it per keypoint: the scale whose difference-of-
+    /// Gaussians response at the position is strongest (the keypoint's angle is then
+    /// recomputed for that scale).
+    float default_size_px;
+} cvb_descriptor_options;
+
+/// Computes descriptors at given keypoint positions on an 8-bit gray image, e.g. to give a
+/// map imported from COLMAP the descriptors localization matches against.
+/// Unknown scale and orientation are filled in first: a keypoint with size <= 0 snaps to
+/// the nearest SIFT detection (see options), else gets a selected or the default size; a keypoint with
+/// angle < 0 gets the dominant gradient orientation in a Gaussian window of its scale
+/// (SIFT's orientation assignment, OpenCV's angle convention: degrees in [0, 360),
+/// image axes with y down).
+/// @return CVB_UNSUPPORTED for types other than CVB_FEATURE_SIFT; CVB_INVALID_ARGUMENT for
+///   a non-gray image, a NULL pointer with count > 0, or a non-finite position.
+/// @param gray 1-channel image; borrowed.
+/// @param options may be NULL (snap radius 2 px, size selected per keypoint).
+/// @param count number of keypoints; 0 is a no-op.
+/// @param keypoints count entries, in/out: x, y are read (pixels, OpenCV convention: (0,0)
+///   is the centre of the first pixel); size and angle are read, and on return hold the
+///   values the descriptor was computed with. response and octave are ignored and zeroed.
+/// @param descriptors caller-allocated, count*128 bytes: SIFT descriptors quantized to
+///   uint8 (as OpenCV and COLMAP store them), row i for keypoint i.
+/// @param snapped caller-allocated, count bytes (1 where the keypoint took a detection's
+///   size and angle, else 0); may be NULL.
+cvb_status cvb_compute_descriptors(const cvb_image *gray, cvb_feature_type type,
+                                   const cvb_descriptor_options *options, int32_t count,
+                                   cvb_keypoint *keypoints, uint8_t *descriptors,
+                                   uint8_t *snapped);
+
 // MARK: - Sparse least squares
 
 /// One non-zero entry of a sparse matrix: A[row, col] += value (duplicates are summed).

@@ -14,7 +14,7 @@ public struct SurfaceHit: Sendable, Equatable {
 }
 
 /// A static BVH over an indexed triangle mesh.
-public struct TriangleBVH: Sendable {
+public struct SurfaceBVH: Sendable {
     private struct Node: Sendable {
         var lo: Vec3, hi: Vec3
         /// Leaf: first index into `order` and count > 0. Inner: left child = self + 1, right = `first`.

@@ -1,2 +1,0 @@
-// Reconstruction: see README.md. (module under construction)
-import Geometry

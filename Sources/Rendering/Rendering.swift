@@ -1,2 +1,0 @@
-// Rendering: see README.md. (module under construction)
-import Geometry

@@ -1,1 +1,0 @@
-// Tests for LandmarkMap live in this folder.

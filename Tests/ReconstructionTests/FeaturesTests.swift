@@ -1,0 +1,78 @@
+import Geometry
+import LandmarkMap
+import Rendering
+import Testing
+@testable import Reconstruction
+
+/// A seeded blob texture with structure at several scales.
+func blobImage(width: Int, height: Int, seed: UInt64) -> Image8 {
+    var rng = SplitMix64(seed: seed)
+    var img = Image8(width: width, height: height, channels: 1, fill: 128)
+    for _ in 0..<(width * height / 300) {
+        let cx = Int.random(in: 0..<width, using: &rng), cy = Int.random(in: 0..<height, using: &rng)
+        let r = Int.random(in: 2...9, using: &rng), v = UInt8.random(in: 0...255, using: &rng)
+        for y in max(0, cy - r)..<min(height, cy + r) {
+            for x in max(0, cx - r)..<min(width, cx + r) where (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r {
+                img.pixels[y * width + x] = v
+            }
+        }
+    }
+    return img
+}
+
+/// `image` shifted by (dx, dy) pixels (content moves right/down), borders filled with 128.
+func shifted(_ image: Image8, dx: Int, dy: Int) -> Image8 {
+    var out = Image8(width: image.width, height: image.height, channels: 1, fill: 128)
+    for y in 0..<image.height { for x in 0..<image.width {
+        let sx = x - dx, sy = y - dy
+        if sx >= 0, sy >= 0, sx < image.width, sy < image.height { out.pixels[y * image.width + x] = image.pixels[sy * image.width + sx] }
+    } }
+    return out
+}
+
+@Suite struct FeaturesTests {
+    @Test(arguments: [FeatureKind.sift, .orb])
+    func matchesFollowAKnownShift(kind: FeatureKind) throws {
+        let a = blobImage(width: 320, height: 240, seed: 5)
+        let b = shifted(a, dx: 7, dy: -4)
+        let opts = FeatureOptions(kind: kind, maxFeatures: 1000)
+        let fa = try extractFeatures(a, options: opts), fb = try extractFeatures(b, options: opts)
+        #expect(fa.count > 100 && fb.count > 100)
+        #expect(fa.descriptors.count == fa.count * kind.descriptorBytes)
+        let exact = try matchDescriptors(fa, fb)
+        let approx = try matchFeatures(fa, fb, queryIndex: DescriptorIndex(fa), trainIndex: DescriptorIndex(fb))
+        for matches in [exact, approx] {
+            #expect(matches.count > 50)
+            let good = matches.filter {
+                let d = fb.keypoints[Int($0.train)].pixel - fa.keypoints[Int($0.query)].pixel
+                return length(d - Vec2(7, -4)) < 1.5
+            }
+            #expect(Double(good.count) >= 0.9 * Double(matches.count))
+        }
+    }
+
+    @Test func downscaledExtractionMapsKeypointsToFullResolution() throws {
+        let small = blobImage(width: 400, height: 300, seed: 9)
+        let big = small.resized(width: 800, height: 600)
+        let fs = try extractFeatures(small, options: FeatureOptions(maxImageSize: 0))
+        let fb = try extractFeatures(big, options: FeatureOptions(maxImageSize: 400))
+        #expect(fb.imageWidth == 800)
+        let matches = try matchDescriptors(fs, fb)
+        #expect(matches.count > 50)
+        let errors = matches.map { length(fb.keypoints[Int($0.train)].pixel - (fs.keypoints[Int($0.query)].pixel + 0.5) * 2 + 0.5) }
+        #expect(errors.sorted()[errors.count / 2] < 1.0)
+    }
+
+    @Test func rootSIFTDescriptorsAreQuantized() throws {
+        let f = try extractFeatures(blobImage(width: 200, height: 200, seed: 2), options: FeatureOptions(rootSIFT: true))
+        #expect(f.count > 20)
+        #expect(f.descriptors.contains { $0 > 0 })
+    }
+}
+
+enum Image8Helper {
+    /// A gray image as RGB.
+    static func rgb(_ g: Image8) -> Image8 {
+        Image8(width: g.width, height: g.height, channels: 3, pixels: g.pixels.flatMap { [$0, $0, $0] })
+    }
+}

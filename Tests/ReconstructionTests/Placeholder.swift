@@ -1,1 +1,0 @@
-// Tests for Reconstruction live in this folder.

@@ -1,1 +1,0 @@
-// Tests for Rendering live in this folder.
