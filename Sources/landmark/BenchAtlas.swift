@@ -10,7 +10,7 @@ struct BenchAtlas: ParsableCommand {
         abstract: "Time UV atlas generation (segmentation, LSCM, packing) on a mesh and print JSON."
     )
 
-    @Argument(help: "A triangle mesh (.obj).")
+    @Argument(help: "A triangle mesh (.obj), read with the asset pipeline's OBJ reader.")
     var mesh: String
 
     @Option(help: "Atlas width and height in texels.")
@@ -43,7 +43,9 @@ struct BenchAtlas: ParsableCommand {
     }
 
     func run() throws {
-        var input = try BenchOBJ.read(URL(fileURLWithPath: mesh))
+        let (obj, _) = try OBJReader.read(contentsOf: URL(fileURLWithPath: mesh))
+        var input = AtlasInputMesh(positions: obj.positions, indices: obj.indices, uvs: obj.uv0,
+                                   materialOfTriangle: obj.materialIDs)
         if ignoreUVs { input.uvs = nil }
         for _ in 0..<subdivide { input = BenchOBJ.subdivide(input) }
         var options = AtlasOptions()
@@ -76,58 +78,9 @@ struct BenchAtlas: ParsableCommand {
     }
 }
 
-/// A minimal OBJ reader/writer for the benchmark only (positions, texture coordinates, faces
-/// fan-triangulated). The asset pipeline's OBJ reader replaces it once merged.
+/// Subdivision for the scale test and an OBJ writer for `uv_eval.py` (the reader is the asset
+/// pipeline's `OBJReader`).
 enum BenchOBJ {
-    struct ParseError: Error, CustomStringConvertible {
-        var line: Int; var message: String
-        var description: String { "OBJ line \(line): \(message)" }
-    }
-
-    static func read(_ url: URL) throws -> AtlasInputMesh {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        var v: [Vec3] = [], vt: [SIMD2<Double>] = []
-        var key: [SIMD2<Int32>: UInt32] = [:]
-        var positions: [Vec3] = [], uvs: [SIMD2<Double>] = [], indices: [UInt32] = []
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard let head = parts.first else { continue }
-            switch head {
-            case "v":
-                guard parts.count >= 4, let x = Double(parts[1]), let y = Double(parts[2]), let z = Double(parts[3].trimmingCharacters(in: .whitespaces)) else {
-                    throw ParseError(line: lineNumber, message: "bad vertex")
-                }
-                v.append(Vec3(x, y, z))
-            case "vt":
-                guard parts.count >= 3, let s = Double(parts[1]), let t = Double(parts[2].trimmingCharacters(in: .whitespaces)) else {
-                    throw ParseError(line: lineNumber, message: "bad texture coordinate")
-                }
-                vt.append(SIMD2(s, t))
-            case "f":
-                var corner: [UInt32] = []
-                for p in parts.dropFirst() {
-                    let fields = p.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
-                    guard let vi = Int(fields[0]) else { throw ParseError(line: lineNumber, message: "bad face") }
-                    let pi = vi < 0 ? v.count + vi : vi - 1
-                    var ti = -1
-                    if fields.count > 1, let t = Int(fields[1]) { ti = t < 0 ? vt.count + t : t - 1 }
-                    guard pi >= 0 && pi < v.count, ti < vt.count else { throw ParseError(line: lineNumber, message: "index out of range") }
-                    let k = SIMD2(Int32(pi), Int32(ti))
-                    if let e = key[k] { corner.append(e) } else {
-                        key[k] = UInt32(positions.count); corner.append(UInt32(positions.count))
-                        positions.append(v[pi]); uvs.append(ti >= 0 ? vt[ti] : .zero)
-                    }
-                }
-                guard corner.count >= 3 else { throw ParseError(line: lineNumber, message: "face with fewer than 3 corners") }
-                for i in 1..<(corner.count - 1) { indices += [corner[0], corner[i], corner[i + 1]] }
-            default: continue
-            }
-        }
-        return AtlasInputMesh(positions: positions, indices: indices, uvs: vt.isEmpty ? nil : uvs)
-    }
-
     /// Splits every triangle into four at its edge midpoints (shared midpoints welded).
     static func subdivide(_ m: AtlasInputMesh) -> AtlasInputMesh {
         var positions = m.positions
