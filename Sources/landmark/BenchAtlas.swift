@@ -2,6 +2,7 @@ import ArgumentParser
 import AssetPipeline
 import Foundation
 import Geometry
+import Rendering
 
 /// `landmark bench atlas MESH`: UV atlas generation timed on one mesh, figures as JSON.
 struct BenchAtlas: ParsableCommand {
@@ -34,6 +35,9 @@ struct BenchAtlas: ParsableCommand {
     @Flag(help: "Ignore the mesh's own UVs (no UV seams).")
     var ignoreUVs = false
 
+    @Option(help: "Also bake this base-colour texture (PNG/JPEG, the mesh's own UVs) onto the atlas and report the round-trip PSNR.")
+    var texture: String?
+
     @Option(help: "Write the mesh with its new UVs as OBJ here (for ../shared/peers/eval/uv_eval.py).")
     var objOut: String?
 
@@ -65,7 +69,23 @@ struct BenchAtlas: ParsableCommand {
                                          resolution: resolution)
         if let objOut { try BenchOBJ.write(atlas, positions: input.positions, to: URL(fileURLWithPath: objOut)) }
         let r = atlas.report
-        let json: [String: Any] = [
+        var bakeFigures: [String: Any] = [:]
+        if let texture, let oldUVs = input.uvs {
+            let image = try Image8(contentsOf: URL(fileURLWithPath: texture))
+            let bakeStart = clock.now
+            let source = BakeSource(positions: input.positions, indices: input.indices, uvs: oldUVs,
+                                    materials: [BakeMaterial(baseColor: image)])
+            let target = BakeTarget(positions: atlas.vertexSource.map { input.positions[Int($0)] }, indices: atlas.indices, uvs: atlas.uvs)
+            var bakeOptions = BakeOptions()
+            bakeOptions.resolution = resolution
+            bakeOptions.bakeMetallicRoughness = false; bakeOptions.bakeEmissive = false; bakeOptions.bakeNormal = false
+            let baked = try bakeTextures(source: source, target: target, options: bakeOptions)
+            let bakeElapsed = clock.now - bakeStart
+            bakeFigures = ["bakeSeconds": Double(bakeElapsed.components.seconds) + Double(bakeElapsed.components.attoseconds) * 1e-18,
+                           "bakeRoundTripPSNR": roundTripPSNR(original: image, baked: baked.baseColor!, oldUVs: oldUVs, input: input, atlas: atlas),
+                           "bakeRayHits": baked.rayHits, "bakeClosestPointFallbacks": baked.closestPointFallbacks]
+        }
+        var json: [String: Any] = [
             "mesh": mesh, "triangles": r.triangles, "charts": r.charts, "resolution": resolution, "gutter": gutter,
             "utilization": r.utilization, "l2Stretch": r.l2Stretch, "maxChartStretch": r.maxChartStretch,
             "flips": check.flippedTriangles, "overlapTexels": check.overlapTexels, "selfOverlapTexels": check.selfOverlapTexels, "seconds": seconds, "cpuSeconds": cpuSeconds,
@@ -73,6 +93,7 @@ struct BenchAtlas: ParsableCommand {
             "secondsPacking": r.secondsPacking, "flipSplits": r.flipSplits, "stretchSplits": r.stretchSplits, "overlapSplits": r.overlapSplits,
             "zeroAreaTriangles": r.skippedZeroAreaTriangles, "warnings": r.warnings,
         ]
+        json.merge(bakeFigures) { a, _ in a }
         let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
@@ -120,6 +141,42 @@ enum BenchOBJ {
         _ = try? FileManager.default.removeItem(at: url)
         try FileManager.default.moveItem(at: tmp, to: url)
     }
+}
+
+/// PSNR (dB, RGB) between the original texture and the baked atlas sampled back at the same
+/// surface points, over the original texels inside the mesh's own UV triangles.
+private func roundTripPSNR(original: Image8, baked: Image8, oldUVs: [SIMD2<Double>], input: AtlasInputMesh, atlas: UVAtlas) -> Double {
+    let w = original.width, h = original.height
+    var seen = [Bool](repeating: false, count: w * h)
+    var se = 0.0, count = 0
+    for t in 0..<input.triangleCount {
+        let o = (0..<3).map { oldUVs[Int(input.indices[3 * t + $0])] * SIMD2(Double(w), Double(h)) }
+        let n = (0..<3).map { atlas.uvs[Int(atlas.indices[3 * t + $0])] }
+        let d = (o[1].x - o[0].x) * (o[2].y - o[0].y) - (o[2].x - o[0].x) * (o[1].y - o[0].y)
+        guard abs(d) > 1e-12 else { continue }
+        let x0 = max(0, Int(min(o[0].x, o[1].x, o[2].x))), x1 = min(w - 1, Int(max(o[0].x, o[1].x, o[2].x)))
+        let y0 = max(0, Int(min(o[0].y, o[1].y, o[2].y))), y1 = min(h - 1, Int(max(o[0].y, o[1].y, o[2].y)))
+        guard x0 <= x1, y0 <= y1 else { continue }
+        for y in y0...y1 {
+            for x in x0...x1 where !seen[y * w + x] {
+                let px = Double(x) + 0.5, py = Double(y) + 0.5
+                let w1 = ((px - o[0].x) * (o[2].y - o[0].y) - (o[2].x - o[0].x) * (py - o[0].y)) / d
+                let w2 = ((o[1].x - o[0].x) * (py - o[0].y) - (px - o[0].x) * (o[1].y - o[0].y)) / d
+                guard w1 >= 0, w2 >= 0, w1 + w2 <= 1 else { continue }
+                seen[y * w + x] = true
+                let uv = n[0] * (1 - w1 - w2) + n[1] * w1 + n[2] * w2
+                let got = sampleBilinear(baked, uv) * 255
+                for c in 0..<3 {
+                    let e = got[c] - Double(original.pixels[(y * w + x) * original.channels + min(c, original.channels - 1)])
+                    se += e * e
+                }
+                count += 3
+            }
+        }
+    }
+    guard count > 0 else { return 0 }
+    let mse = se / Double(count)
+    return mse == 0 ? 99 : 10 * log10(255 * 255 / mse)
 }
 
 /// CPU time of the process in nanoseconds (user + system, all threads).
