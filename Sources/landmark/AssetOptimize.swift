@@ -32,6 +32,9 @@ struct AssetOptimize: AsyncParsableCommand {
     @Option(help: "LOD ratios of the input triangles, decreasing, e.g. 0.5,0.25,0.1.")
     var lods: String?
 
+    @Option(help: "Also unwrap the result into one UV atlas of N×N texels (TEXCOORD_0; old UVs move to TEXCOORD_1). Textures are not re-baked yet.")
+    var atlas: Int?
+
     @Flag(help: "Keep open borders exactly.")
     var lockBorders = false
 
@@ -48,6 +51,7 @@ struct AssetOptimize: AsyncParsableCommand {
         let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
         guard ext == "glb" || ext == "gltf" else { throw ValidationError("--out must end in .glb or .gltf; got '\(out)'.") }
         _ = try lodRatios()
+        if let atlas, !(8...16384).contains(atlas) { throw ValidationError("--atlas must be between 8 and 16384 texels, e.g. 2048; got \(atlas).") }
     }
 
     func lodRatios() throws -> [Double] {
@@ -70,7 +74,16 @@ struct AssetOptimize: AsyncParsableCommand {
         var decimation = DecimationOptions(targetTriangleCount: triangles, targetRatio: ratio, maxError: error)
         decimation.lockBorders = lockBorders
         let options = AssetOptimizeOptions(decimation: decimation, lodRatios: try lodRatios())
-        let (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)
+        var (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)
+        if let atlas {
+            var atlasOptions = AtlasOptions()
+            atlasOptions.resolution = atlas
+            let (unwrapped, atlasReport) = try unwrapAsset(optimized, options: atlasOptions)
+            optimized = unwrapped
+            report.warnings += atlasReport.warnings
+            report.warnings.append(String(format: "atlas: %d charts, utilization %.3f, L2 stretch %.3f, %d flips (textures not re-baked: they sample TEXCOORD_1)",
+                                          atlasReport.charts, atlasReport.utilization, atlasReport.l2Stretch, atlasReport.flippedTriangles))
+        }
         try optimized.validate()
         // Every level in memory first, then written (each file atomically).
         let ext = outURL.pathExtension
