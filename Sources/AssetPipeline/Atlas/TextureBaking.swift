@@ -68,6 +68,9 @@ public struct BakeOptions: Sendable, Equatable {
     public var bakeNormal = true
     /// Rings of exact dilation before push-pull fills the rest of the gutters.
     public var dilationRings = 4
+    /// Fill the gutters (false leaves uncovered texels black, to combine several bakes into one
+    /// atlas and fill once with `fillGutters`).
+    public var fillGutters = true
     public init() {}
 
     public func validate() throws {
@@ -234,7 +237,7 @@ public func bakeTextures(source: BakeSource, target: BakeTarget, options: BakeOp
 
     func finish(_ pixels: [UInt8], _ channels: Int) -> Image8 {
         var img = Image8(width: n, height: n, channels: channels, pixels: pixels)
-        fillGutters(&img, covered: covered, dilationRings: options.dilationRings)
+        if options.fillGutters { AssetPipeline.fillGutters(&img, covered: covered, dilationRings: options.dilationRings) }
         return img
     }
     if options.bakeBaseColor { result.baseColor = finish(base, colorChannels) }
