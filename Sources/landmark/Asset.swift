@@ -4,6 +4,6 @@ import ArgumentParser
 struct Asset: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Inspect, optimize (decimate, LODs) and compare meshes and glTF assets.",
-        subcommands: [AssetInfo.self, AssetOptimize.self, AssetCompare.self]
+        subcommands: [AssetInfo.self, AssetOptimize.self, AssetCompare.self, AssetUV.self]
     )
 }

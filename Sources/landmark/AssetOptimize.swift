@@ -32,6 +32,12 @@ struct AssetOptimize: AsyncParsableCommand {
     @Option(help: "LOD ratios of the input triangles, decreasing, e.g. 0.5,0.25,0.1.")
     var lods: String?
 
+    @Option(help: "Also unwrap the result into one UV atlas of N×N texels (TEXCOORD_0; old UVs move to TEXCOORD_1 unless --bake).")
+    var atlas: Int?
+
+    @Flag(help: "With --atlas: re-bake base colour, metallic-roughness, emissive and a normal map from the input onto the atlas, as one material.")
+    var bake = false
+
     @Flag(help: "Keep open borders exactly.")
     var lockBorders = false
 
@@ -51,6 +57,8 @@ struct AssetOptimize: AsyncParsableCommand {
         let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
         guard ext == "glb" || ext == "gltf" else { throw ValidationError("--out must end in .glb or .gltf; got '\(out)'.") }
         _ = try lodRatios()
+        if bake && atlas == nil { throw ValidationError("--bake needs --atlas N (the atlas resolution), e.g. --atlas 2048 --bake.") }
+        if let atlas, !(8...16384).contains(atlas) { throw ValidationError("--atlas must be between 8 and 16384 texels, e.g. 2048; got \(atlas).") }
     }
 
     func lodRatios() throws -> [Double] {
@@ -74,7 +82,25 @@ struct AssetOptimize: AsyncParsableCommand {
                                            maxError: error ?? AssetOptimize.defaultMaxError)
         decimation.lockBorders = lockBorders
         let options = AssetOptimizeOptions(decimation: decimation, lodRatios: try lodRatios())
-        let (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)
+        var (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)
+        if let atlas {
+            var atlasOptions = AtlasOptions()
+            atlasOptions.resolution = atlas
+            let (unwrapped, atlasReport) = try unwrapAsset(optimized, options: atlasOptions)
+            optimized = unwrapped
+            report.warnings += atlasReport.warnings
+            report.warnings.append(String(format: "atlas: %d charts, utilization %.3f, L2 stretch %.3f, %d flips%@",
+                                          atlasReport.charts, atlasReport.utilization, atlasReport.l2Stretch, atlasReport.flippedTriangles,
+                                          bake ? "" : " (textures not re-baked: they sample TEXCOORD_1)"))
+            if bake {
+                var bakeOptions = BakeOptions()
+                bakeOptions.resolution = atlas
+                let (baked, bakeReport) = try bakeAssetTextures(original: asset, unwrapped: optimized, options: bakeOptions)
+                optimized = baked
+                report.warnings += bakeReport.warnings
+                report.warnings.append("bake: \(bakeReport.meshes) meshes, \(bakeReport.coveredTexels) texels, \(bakeReport.closestPointFallbacks) closest-point fallbacks")
+            }
+        }
         try optimized.validate()
         // Every level in memory first, then written (each file atomically).
         let ext = outURL.pathExtension

@@ -2,6 +2,7 @@ import ArgumentParser
 import AssetPipeline
 import Foundation
 import Geometry
+import Rendering
 
 /// `landmark bench atlas MESH`: UV atlas generation timed on one mesh, figures as JSON.
 struct BenchAtlas: ParsableCommand {
@@ -10,7 +11,7 @@ struct BenchAtlas: ParsableCommand {
         abstract: "Time UV atlas generation (segmentation, LSCM, packing) on a mesh and print JSON."
     )
 
-    @Argument(help: "A triangle mesh (.obj).")
+    @Argument(help: "A triangle mesh (.obj), read with the asset pipeline's OBJ reader.")
     var mesh: String
 
     @Option(help: "Atlas width and height in texels.")
@@ -19,11 +20,23 @@ struct BenchAtlas: ParsableCommand {
     @Option(help: "Empty texels around each chart.")
     var gutter = 2
 
+    @Option(help: "Normal cone half-angle of a chart, in degrees (AtlasOptions.maxNormalDeviationDegrees).")
+    var maxDeviation: Double?
+
+    @Option(help: "Merge charts with fewer triangles into a neighbour (AtlasOptions.mergeChartsBelowTriangles).")
+    var mergeBelow: Int?
+
+    @Option(help: "Split charts whose L2 stretch exceeds this (AtlasOptions.maxChartStretch).")
+    var maxStretch: Double?
+
     @Option(help: "Split every triangle into four this many times first (scale test).")
     var subdivide = 0
 
     @Flag(help: "Ignore the mesh's own UVs (no UV seams).")
     var ignoreUVs = false
+
+    @Option(help: "Also bake this base-colour texture (PNG/JPEG, the mesh's own UVs) onto the atlas and report the round-trip PSNR.")
+    var texture: String?
 
     @Option(help: "Write the mesh with its new UVs as OBJ here (for ../shared/peers/eval/uv_eval.py).")
     var objOut: String?
@@ -34,12 +47,17 @@ struct BenchAtlas: ParsableCommand {
     }
 
     func run() throws {
-        var input = try BenchOBJ.read(URL(fileURLWithPath: mesh))
+        let (obj, _) = try OBJReader.read(contentsOf: URL(fileURLWithPath: mesh))
+        var input = AtlasInputMesh(positions: obj.positions, indices: obj.indices, uvs: obj.uv0,
+                                   materialOfTriangle: obj.materialIDs)
         if ignoreUVs { input.uvs = nil }
         for _ in 0..<subdivide { input = BenchOBJ.subdivide(input) }
         var options = AtlasOptions()
         options.resolution = resolution
         options.gutterTexels = gutter
+        if let maxDeviation { options.maxNormalDeviationDegrees = maxDeviation }
+        if let mergeBelow { options.mergeChartsBelowTriangles = mergeBelow }
+        if let maxStretch { options.maxChartStretch = maxStretch }
         let clock = ContinuousClock()
         let start = clock.now
         let cpuStart = processCPUNanoseconds()
@@ -51,71 +69,39 @@ struct BenchAtlas: ParsableCommand {
                                          resolution: resolution)
         if let objOut { try BenchOBJ.write(atlas, positions: input.positions, to: URL(fileURLWithPath: objOut)) }
         let r = atlas.report
-        let json: [String: Any] = [
+        var bakeFigures: [String: Any] = [:]
+        if let texture, let oldUVs = input.uvs {
+            let image = try Image8(contentsOf: URL(fileURLWithPath: texture))
+            let bakeStart = clock.now
+            let source = BakeSource(positions: input.positions, indices: input.indices, uvs: oldUVs,
+                                    materials: [BakeMaterial(baseColor: image)])
+            let target = BakeTarget(positions: atlas.vertexSource.map { input.positions[Int($0)] }, indices: atlas.indices, uvs: atlas.uvs)
+            var bakeOptions = BakeOptions()
+            bakeOptions.resolution = resolution
+            bakeOptions.bakeMetallicRoughness = false; bakeOptions.bakeEmissive = false; bakeOptions.bakeNormal = false
+            let baked = try bakeTextures(source: source, target: target, options: bakeOptions)
+            let bakeElapsed = clock.now - bakeStart
+            bakeFigures = ["bakeSeconds": Double(bakeElapsed.components.seconds) + Double(bakeElapsed.components.attoseconds) * 1e-18,
+                           "bakeRoundTripPSNR": roundTripPSNR(original: image, baked: baked.baseColor!, oldUVs: oldUVs, input: input, atlas: atlas),
+                           "bakeRayHits": baked.rayHits, "bakeClosestPointFallbacks": baked.closestPointFallbacks]
+        }
+        var json: [String: Any] = [
             "mesh": mesh, "triangles": r.triangles, "charts": r.charts, "resolution": resolution, "gutter": gutter,
             "utilization": r.utilization, "l2Stretch": r.l2Stretch, "maxChartStretch": r.maxChartStretch,
-            "flips": check.flippedTriangles, "overlapTexels": check.overlapTexels, "seconds": seconds, "cpuSeconds": cpuSeconds,
+            "flips": check.flippedTriangles, "overlapTexels": check.overlapTexels, "selfOverlapTexels": check.selfOverlapTexels, "seconds": seconds, "cpuSeconds": cpuSeconds,
             "secondsSegmentation": r.secondsSegmentation, "secondsParameterization": r.secondsParameterization,
-            "secondsPacking": r.secondsPacking, "flipSplits": r.flipSplits, "stretchSplits": r.stretchSplits,
+            "secondsPacking": r.secondsPacking, "flipSplits": r.flipSplits, "stretchSplits": r.stretchSplits, "overlapSplits": r.overlapSplits,
             "zeroAreaTriangles": r.skippedZeroAreaTriangles, "warnings": r.warnings,
         ]
+        json.merge(bakeFigures) { a, _ in a }
         let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
 }
 
-/// A minimal OBJ reader/writer for the benchmark only (positions, texture coordinates, faces
-/// fan-triangulated). The asset pipeline's OBJ reader replaces it once merged.
+/// Subdivision for the scale test and an OBJ writer for `uv_eval.py` (the reader is the asset
+/// pipeline's `OBJReader`).
 enum BenchOBJ {
-    struct ParseError: Error, CustomStringConvertible {
-        var line: Int; var message: String
-        var description: String { "OBJ line \(line): \(message)" }
-    }
-
-    static func read(_ url: URL) throws -> AtlasInputMesh {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        var v: [Vec3] = [], vt: [SIMD2<Double>] = []
-        var key: [SIMD2<Int32>: UInt32] = [:]
-        var positions: [Vec3] = [], uvs: [SIMD2<Double>] = [], indices: [UInt32] = []
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard let head = parts.first else { continue }
-            switch head {
-            case "v":
-                guard parts.count >= 4, let x = Double(parts[1]), let y = Double(parts[2]), let z = Double(parts[3].trimmingCharacters(in: .whitespaces)) else {
-                    throw ParseError(line: lineNumber, message: "bad vertex")
-                }
-                v.append(Vec3(x, y, z))
-            case "vt":
-                guard parts.count >= 3, let s = Double(parts[1]), let t = Double(parts[2].trimmingCharacters(in: .whitespaces)) else {
-                    throw ParseError(line: lineNumber, message: "bad texture coordinate")
-                }
-                vt.append(SIMD2(s, t))
-            case "f":
-                var corner: [UInt32] = []
-                for p in parts.dropFirst() {
-                    let fields = p.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
-                    guard let vi = Int(fields[0]) else { throw ParseError(line: lineNumber, message: "bad face") }
-                    let pi = vi < 0 ? v.count + vi : vi - 1
-                    var ti = -1
-                    if fields.count > 1, let t = Int(fields[1]) { ti = t < 0 ? vt.count + t : t - 1 }
-                    guard pi >= 0 && pi < v.count, ti < vt.count else { throw ParseError(line: lineNumber, message: "index out of range") }
-                    let k = SIMD2(Int32(pi), Int32(ti))
-                    if let e = key[k] { corner.append(e) } else {
-                        key[k] = UInt32(positions.count); corner.append(UInt32(positions.count))
-                        positions.append(v[pi]); uvs.append(ti >= 0 ? vt[ti] : .zero)
-                    }
-                }
-                guard corner.count >= 3 else { throw ParseError(line: lineNumber, message: "face with fewer than 3 corners") }
-                for i in 1..<(corner.count - 1) { indices += [corner[0], corner[i], corner[i + 1]] }
-            default: continue
-            }
-        }
-        return AtlasInputMesh(positions: positions, indices: indices, uvs: vt.isEmpty ? nil : uvs)
-    }
-
     /// Splits every triangle into four at its edge midpoints (shared midpoints welded).
     static func subdivide(_ m: AtlasInputMesh) -> AtlasInputMesh {
         var positions = m.positions
@@ -155,6 +141,42 @@ enum BenchOBJ {
         _ = try? FileManager.default.removeItem(at: url)
         try FileManager.default.moveItem(at: tmp, to: url)
     }
+}
+
+/// PSNR (dB, RGB) between the original texture and the baked atlas sampled back at the same
+/// surface points, over the original texels inside the mesh's own UV triangles.
+private func roundTripPSNR(original: Image8, baked: Image8, oldUVs: [SIMD2<Double>], input: AtlasInputMesh, atlas: UVAtlas) -> Double {
+    let w = original.width, h = original.height
+    var seen = [Bool](repeating: false, count: w * h)
+    var se = 0.0, count = 0
+    for t in 0..<input.triangleCount {
+        let o = (0..<3).map { oldUVs[Int(input.indices[3 * t + $0])] * SIMD2(Double(w), Double(h)) }
+        let n = (0..<3).map { atlas.uvs[Int(atlas.indices[3 * t + $0])] }
+        let d = (o[1].x - o[0].x) * (o[2].y - o[0].y) - (o[2].x - o[0].x) * (o[1].y - o[0].y)
+        guard abs(d) > 1e-12 else { continue }
+        let x0 = max(0, Int(min(o[0].x, o[1].x, o[2].x))), x1 = min(w - 1, Int(max(o[0].x, o[1].x, o[2].x)))
+        let y0 = max(0, Int(min(o[0].y, o[1].y, o[2].y))), y1 = min(h - 1, Int(max(o[0].y, o[1].y, o[2].y)))
+        guard x0 <= x1, y0 <= y1 else { continue }
+        for y in y0...y1 {
+            for x in x0...x1 where !seen[y * w + x] {
+                let px = Double(x) + 0.5, py = Double(y) + 0.5
+                let w1 = ((px - o[0].x) * (o[2].y - o[0].y) - (o[2].x - o[0].x) * (py - o[0].y)) / d
+                let w2 = ((o[1].x - o[0].x) * (py - o[0].y) - (px - o[0].x) * (o[1].y - o[0].y)) / d
+                guard w1 >= 0, w2 >= 0, w1 + w2 <= 1 else { continue }
+                seen[y * w + x] = true
+                let uv = n[0] * (1 - w1 - w2) + n[1] * w1 + n[2] * w2
+                let got = sampleBilinear(baked, uv) * 255
+                for c in 0..<3 {
+                    let e = got[c] - Double(original.pixels[(y * w + x) * original.channels + min(c, original.channels - 1)])
+                    se += e * e
+                }
+                count += 3
+            }
+        }
+    }
+    guard count > 0 else { return 0 }
+    let mse = se / Double(count)
+    return mse == 0 ? 99 : 10 * log10(255 * 255 / mse)
 }
 
 /// CPU time of the process in nanoseconds (user + system, all threads).

@@ -38,8 +38,8 @@ public struct AtlasOptions: Sendable, Equatable {
     /// Width and height of the square atlas, in texels. Charts are scaled to one common texel
     /// density, as large as still fits. Default 1024.
     public var resolution: Int = 1024
-    /// Empty texels kept around every chart (for bilinear filtering and mip levels), in texels of
-    /// `resolution`. 0 means charts may touch. Default 2.
+    /// Minimum number of empty texels between two charts (room for bilinear filtering and for
+    /// the baker's dilation), in texels of `resolution`. 0 means charts may touch. Default 2.
     public var gutterTexels: Int = 2
     /// Region growing stops at faces whose normal deviates more than this from the chart's mean
     /// normal, in degrees (0 < value < 90). Larger gives fewer, more stretched charts. Default 66.
@@ -125,6 +125,11 @@ public struct AtlasReport: Sendable, Codable, Equatable {
     /// Charts split because LSCM flipped a triangle, or because of stretch.
     public var flipSplits: Int = 0
     public var stretchSplits: Int = 0
+    /// Charts split because their UV image folded over itself.
+    public var overlapSplits: Int = 0
+    /// Texels strictly inside two triangles of one chart, at the atlas resolution (0 unless a
+    /// fold smaller than the overlap check's grid slipped through).
+    public var selfOverlapTexels: Int = 0
     /// Texels per unit of length (model units) in the atlas.
     public var texelsPerUnit: Double = 0
     public var secondsSegmentation: Double = 0

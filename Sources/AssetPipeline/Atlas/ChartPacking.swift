@@ -88,6 +88,9 @@ struct ChartFootprint {
     /// Per rotation: lowest and highest occupied row of every column (Int32.max / -1 if empty).
     var bottom: [[Int32]]
     var top: [[Int32]]
+    /// Per rotation: leftmost and rightmost occupied column of every row (dilated).
+    var rowLeft: [[Int32]]
+    var rowRight: [[Int32]]
     /// Occupied texels before dilation (for ordering).
     var texels: Int
 }
@@ -112,35 +115,51 @@ func chartFootprint(_ chart: PackingChart, density: Double, gutter: Int) -> Char
         texels += touchSpans(a, b, c, count: w, lo: &colMin, hi: &colMax)
         _ = touchSpans(SIMD2(a.y, a.x), SIMD2(b.y, b.x), SIMD2(c.y, c.x), count: h, lo: &rowMin, hi: &rowMax)
     }
-    // Square dilation acts on profiles as a sliding min/max over ±gutter, widened by gutter.
+    let h1 = Int32(h - 1), w1 = Int32(w - 1)
+    // Undilated profiles of the four quarter turns:
+    // rotation 0: (x, y); 1: (h-1-y, x); 2: (w-1-x, h-1-y); 3: (y, w-1-x).
+    let b0 = colMin, t0 = colMax
+    var b1 = [Int32](repeating: .max, count: h), t1 = [Int32](repeating: -1, count: h)
+    var b2 = [Int32](repeating: .max, count: w), t2 = [Int32](repeating: -1, count: w)
+    var b3 = [Int32](repeating: .max, count: h), t3 = [Int32](repeating: -1, count: h)
+    for x in 0..<w where colMin[x] != .max {
+        b2[w - 1 - x] = h1 - colMax[x]; t2[w - 1 - x] = h1 - colMin[x]
+    }
+    for y in 0..<h where rowMin[y] != .max {
+        b1[h - 1 - y] = rowMin[y]; t1[h - 1 - y] = rowMax[y]
+        b3[y] = w1 - rowMax[y]; t3[y] = w1 - rowMin[y]
+    }
+    // The gutter: a Minkowski sum with the corner square [-g, 0]², applied in the atlas frame
+    // (after turning), so two footprints that do not overlap are at least g texels apart.
     func dilated(_ lo: [Int32], _ hi: [Int32]) -> ([Int32], [Int32]) {
         guard gutter > 0 else { return (lo, hi) }
         var dlo = lo, dhi = hi
         for i in 0..<lo.count {
             var m = Int32.max, M: Int32 = -1
-            for j in max(0, i - gutter)...min(lo.count - 1, i + gutter) where lo[j] != .max {
-                m = min(m, lo[j]); M = max(M, hi[j])
-            }
-            if m != .max { dlo[i] = m - Int32(gutter); dhi[i] = M + Int32(gutter) } else { dlo[i] = .max; dhi[i] = -1 }
+            for j in i...min(lo.count - 1, i + gutter) where lo[j] != .max { m = min(m, lo[j]); M = max(M, hi[j]) }
+            if m != .max { dlo[i] = m - Int32(gutter); dhi[i] = M } else { dlo[i] = .max; dhi[i] = -1 }
         }
         return (dlo, dhi)
     }
-    let (cMin, cMax) = dilated(colMin, colMax)
-    let (rMin, rMax) = dilated(rowMin, rowMax)
-    let h1 = Int32(h - 1), w1 = Int32(w - 1)
-    // Rotation 0: (x, y); 1: (h-1-y, x); 2: (w-1-x, h-1-y); 3: (y, w-1-x).
-    let b0 = cMin, t0 = cMax
-    var b1 = [Int32](repeating: .max, count: h), t1 = [Int32](repeating: -1, count: h)
-    var b2 = [Int32](repeating: .max, count: w), t2 = [Int32](repeating: -1, count: w)
-    var b3 = [Int32](repeating: .max, count: h), t3 = [Int32](repeating: -1, count: h)
-    for x in 0..<w where cMin[x] != .max {
-        b2[w - 1 - x] = h1 - cMax[x]; t2[w - 1 - x] = h1 - cMin[x]
+    let d0 = dilated(b0, t0), d1 = dilated(b1, t1), d2 = dilated(b2, t2), d3 = dilated(b3, t3)
+    // Row intervals of the four turns (rows of a turn are columns of the next one).
+    // Rotation 0 rows: rowMin/rowMax; 1: row x ← [h-1-colMax, h-1-colMin]; 2: row h-1-y ←
+    // [w-1-rowMax, w-1-rowMin]; 3: row w-1-x ← [colMin, colMax].
+    var l1 = [Int32](repeating: .max, count: w), r1 = [Int32](repeating: -1, count: w)
+    var l2 = [Int32](repeating: .max, count: h), r2 = [Int32](repeating: -1, count: h)
+    var l3 = [Int32](repeating: .max, count: w), r3 = [Int32](repeating: -1, count: w)
+    for x in 0..<w where colMin[x] != .max {
+        l1[x] = h1 - colMax[x]; r1[x] = h1 - colMin[x]
+        l3[w - 1 - x] = colMin[x]; r3[w - 1 - x] = colMax[x]
     }
-    for y in 0..<h where rMin[y] != .max {
-        b1[h - 1 - y] = rMin[y]; t1[h - 1 - y] = rMax[y]
-        b3[y] = w1 - rMax[y]; t3[y] = w1 - rMin[y]
+    for y in 0..<h where rowMin[y] != .max {
+        l2[h - 1 - y] = w1 - rowMax[y]; r2[h - 1 - y] = w1 - rowMin[y]
     }
-    return ChartFootprint(width: w, height: h, margin: margin, bottom: [b0, b1, b2, b3], top: [t0, t1, t2, t3], texels: texels)
+    // Same corner-square gutter on rows: row r takes rows r…r+g, widened g to the left.
+    let e0 = dilated(rowMin, rowMax), e1 = dilated(l1, r1), e2 = dilated(l2, r2), e3 = dilated(l3, r3)
+    return ChartFootprint(width: w, height: h, margin: margin, bottom: [d0.0, d1.0, d2.0, d3.0],
+                          top: [d0.1, d1.1, d2.1, d3.1], rowLeft: [e0.0, e1.0, e2.0, e3.0],
+                          rowRight: [e0.1, e1.1, e2.1, e3.1], texels: texels)
 }
 
 /// For every unit column strip [x, x+1] the triangle abc touches, widens lo[x]...hi[x] to the
@@ -149,12 +168,14 @@ func chartFootprint(_ chart: PackingChart, density: Double, gutter: Int) -> Char
 @inline(__always)
 func touchSpans(_ a: SIMD2<Double>, _ b: SIMD2<Double>, _ c: SIMD2<Double>, count: Int,
                 lo: inout [Int32], hi: inout [Int32]) -> Int {
-    let x0 = max(0, Int(min(a.x, b.x, c.x).rounded(.down))), x1 = min(count - 1, Int(max(a.x, b.x, c.x).rounded(.down)))
+    // A margin of 1e-4 texel makes the extent robust to rounding in later UV transforms.
+    let eps = 1e-4
+    let x0 = max(0, Int((min(a.x, b.x, c.x) - eps).rounded(.down))), x1 = min(count - 1, Int((max(a.x, b.x, c.x) + eps).rounded(.down)))
     guard x0 <= x1 else { return 0 }
     var touched = 0
     let edges = ((a, b), (b, c), (c, a))
     for x in x0...x1 {
-        let sa = Double(x), sb = Double(x + 1)
+        let sa = Double(x) - eps, sb = Double(x + 1) + eps
         var ymin = Double.infinity, ymax = -Double.infinity
         for e in 0..<3 {
             let (p, q) = e == 0 ? edges.0 : e == 1 ? edges.1 : edges.2
@@ -170,7 +191,7 @@ func touchSpans(_ a: SIMD2<Double>, _ b: SIMD2<Double>, _ c: SIMD2<Double>, coun
             }
         }
         guard ymin <= ymax else { continue }
-        let r0 = Int32(ymin.rounded(.down)), r1 = Int32(ymax.rounded(.down))
+        let r0 = Int32((ymin - eps).rounded(.down)), r1 = Int32((ymax + eps).rounded(.down))
         if r0 < lo[x] { lo[x] = r0 }
         if r1 > hi[x] { hi[x] = r1 }
         touched += Int(r1 - r0) + 1
@@ -219,8 +240,12 @@ func rotatePoint(_ p: SIMD2<Double>, rotation: Int, width w: Int, height h: Int)
 
 private struct Placement: Equatable { var rotation: Int; var x: Int; var y: Int }
 
+/// Rows above the lowest roomy row that bottom-left fill searches for a hole before resting a
+/// chart on the skyline (bounds the packing time; larger packs slightly tighter).
+private let holeSearchRows = Int(Int32.max)
+
 /// Weight of the resulting top row against wasted texels when choosing a position.
-private let heightWeight = Int(ProcessInfo.processInfo.environment["ATLAS_HW"] ?? "4") ?? 4
+private let heightWeight = 8
 
 /// Horizon packing at one density. Returns nil when a chart does not fit.
 private func packHorizon(_ footprints: [ChartFootprint], order: [Int], resolution n: Int, heightLimit: Int, allowRotation: Bool)
@@ -294,6 +319,133 @@ private func packHorizon(_ footprints: [ChartFootprint], order: [Int], resolutio
     return (placements, maxHeight)
 }
 
+
+/// Bottom-left fill at one density: each chart, as one interval per row, goes to the lowest
+/// row (then leftmost column) where all its row intervals are free, over the four turns. Holes
+/// left under earlier charts are reused. `nextTaken[y][x]` is the first occupied column ≥ x
+/// of row y, which lets the scan jump over occupied runs. Returns nil when a chart does not fit.
+private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolution n: Int, allowRotation: Bool)
+    -> (placements: [Placement], height: Int)? {
+    var nextTaken = [Int32](repeating: Int32(n), count: n * n)
+    var taken = [UInt8](repeating: 0, count: n * n)
+    var placements = [Placement](repeating: Placement(rotation: 0, x: 0, y: 0), count: footprints.count)
+    var maxHeight = 0
+    var lowestFree = 0        // rows below are full
+    var longestRun = [Int32](repeating: Int32(n), count: n)    // longest free run of each row
+    // firstRoomy[L]: no row below has a free run of L texels. Runs only shrink, so it only rises.
+    var firstRoomy = [Int](repeating: 0, count: n + 2)
+    var sky = [Int32](repeating: 0, count: n)    // above the highest taken texel of each column
+    for c in order {
+        let fp = footprints[c]
+        var best: Placement? = nil
+        var bestKey = Int.max
+        // Two quarter turns suffice for hole filling (the other two mostly mirror them).
+        for rotation in 0..<(allowRotation ? 2 : 1) {
+            let rw = rotation % 2 == 0 ? fp.width : fp.height
+            let rh = rotation % 2 == 0 ? fp.height : fp.width
+            guard rw <= n, rh <= n else { continue }
+            let left = fp.rowLeft[rotation], right = fp.rowRight[rotation]
+            var r0 = 0
+            while r0 < rh && left[r0] == .max { r0 += 1 }
+            var r1 = rh - 1
+            while r1 >= 0 && left[r1] == .max { r1 -= 1 }
+            guard r0 <= r1 else { continue }
+            var widest = r0
+            for r in r0...r1 where right[r] - left[r] > right[widest] - left[widest] { widest = r }
+            let widestLength = right[widest] - left[widest] + 1
+            var roomyRow = firstRoomy[Int(widestLength)]
+            while roomyRow < n && longestRun[roomyRow] < widestLength { roomyRow += 1 }
+            firstRoomy[Int(widestLength)] = roomyRow
+            let found: Placement? = nextTaken.withUnsafeBufferPointer { nt in
+              longestRun.withUnsafeBufferPointer { lr in
+                left.withUnsafeBufferPointer { lf in
+                    right.withUnsafeBufferPointer { rt in
+                        var y = max(0, lowestFree - r0, roomyRow - widest)
+                        let yEnd = y + holeSearchRows
+                        while y + r1 < n && y < yEnd {
+                            // Stop when this row cannot beat the best turn found so far.
+                            if y * n >= bestKey { return nil }
+                            if lr[y + widest] < widestLength { y += 1; continue }
+                            var roomy = true
+                            for r in r0...r1 where lr[y + r] <= rt[r] - lf[r] { roomy = false; break }
+                            if !roomy { y += 1; continue }
+                            var x = 0
+                            scan: while x + rw <= n {
+                                // The widest row first: it collides most often.
+                                do {
+                                    let a = Int(lf[widest]), b = Int(rt[widest])
+                                    let blocker = Int(nt[(y + widest) * n + x + a])
+                                    if blocker <= x + b { x = blocker - a + 1; continue scan }
+                                }
+                                for r in r0...r1 {
+                                    let a = Int(lf[r]), b = Int(rt[r])
+                                    let blocker = Int(nt[(y + r) * n + x + a])
+                                    if blocker <= x + b {
+                                        x = blocker - a + 1
+                                        continue scan
+                                    }
+                                }
+                                return Placement(rotation: rotation, x: x, y: y)
+                            }
+                            y += 1
+                        }
+                        return nil
+                    }
+                }
+              }
+            }
+            if let f = found, f.y * n + f.x < bestKey { best = f; bestKey = f.y * n + f.x }
+        }
+        if best == nil {
+            // No hole nearby: rest the chart on the skyline, lowest first.
+            for rotation in 0..<(allowRotation ? 4 : 1) {
+                let left = fp.rowLeft[rotation], right = fp.rowRight[rotation]
+                let rw = rotation % 2 == 0 ? fp.width : fp.height
+                guard rw <= n else { continue }
+                var bottom = [Int32](repeating: .max, count: rw), top = [Int32](repeating: -1, count: rw)
+                for r in 0..<left.count where left[r] != .max {
+                    for x in Int(left[r])...Int(right[r]) {
+                        bottom[x] = min(bottom[x], Int32(r)); top[x] = max(top[x], Int32(r))
+                    }
+                }
+                for x in 0...(n - rw) {
+                    var y: Int32 = 0, highest: Int32 = 0
+                    for i in 0..<rw where bottom[i] != .max {
+                        y = max(y, sky[x + i] - bottom[i]); highest = max(highest, top[i])
+                    }
+                    guard Int(y + highest) < n else { continue }
+                    let key = Int(y) * n + x
+                    if key < bestKey { bestKey = key; best = Placement(rotation: rotation, x: x, y: Int(y)) }
+                }
+            }
+        }
+        guard let p = best else { return nil }
+        // Mark the chart's rows and refresh the next-taken table of each.
+        let left = fp.rowLeft[p.rotation], right = fp.rowRight[p.rotation]
+        for r in 0..<left.count where left[r] != .max {
+            let row = (p.y + r) * n
+            let a = p.x + Int(left[r]), b = p.x + Int(right[r])
+            for x in a...b { taken[row + x] = 1; sky[x] = max(sky[x], Int32(p.y + r + 1)) }
+            var next = b + 1 < n ? Int(nextTaken[row + b + 1]) : n
+            if b + 1 < n && taken[row + b + 1] != 0 { next = b + 1 }
+            var x = b
+            while x >= 0 {
+                if taken[row + x] != 0 { next = x }
+                if x < a && Int(nextTaken[row + x]) <= next && taken[row + x] == 0 { break }
+                nextTaken[row + x] = Int32(next)
+                x -= 1
+            }
+            maxHeight = max(maxHeight, p.y + r + 1)
+            var run = 0, longest = 0
+            for x in 0..<n { if taken[row + x] == 0 { run += 1; longest = max(longest, run) } else { run = 0 } }
+            longestRun[p.y + r] = Int32(longest)
+        }
+        while lowestFree < n && longestRun[lowestFree] == 0 { lowestFree += 1 }
+        placements[c] = p
+    }
+    return (placements, maxHeight)
+}
+
 /// Packs charts (already in model units at one common density) into a square atlas.
 /// - Throws: `AtlasError.chartsDoNotFit` when even a tiny density does not fit.
 func packCharts(_ charts: [PackingChart], resolution n: Int, gutter: Int, allowRotation: Bool) throws -> PackingResult {
@@ -306,31 +458,30 @@ func packCharts(_ charts: [PackingChart], resolution n: Int, gutter: Int, allowR
     }
     guard totalArea > 0 else { throw AtlasError.chartsDoNotFit(charts: charts.count, resolution: n) }
 
-    func attempt(_ density: Double, heightLimit: Int) -> (footprints: [ChartFootprint], placements: [Placement], height: Int)? {
-        let t0 = ContinuousClock.now
+    func attempt(_ density: Double, heightLimit: Int, bottomLeft: Bool) -> (footprints: [ChartFootprint], placements: [Placement], height: Int)? {
         let fps = aligned.map { chartFootprint($0, density: density, gutter: gutter) }
-        debugPack("footprints \(ContinuousClock.now - t0)")
         let order = fps.indices.sorted {
             let a = fps[$0].texels, b = fps[$1].texels
             return a != b ? a > b : $0 < $1
         }
-        let packed = packHorizon(fps, order: order, resolution: n, heightLimit: heightLimit, allowRotation: allowRotation)
-        debugPack("attempt \(density) limit \(heightLimit) -> \(packed.map { "height \($0.height)" } ?? "fail")")
+        let packed = bottomLeft
+            ? packBottomLeft(fps, order: order, resolution: n, allowRotation: allowRotation)
+            : packHorizon(fps, order: order, resolution: n, heightLimit: heightLimit, allowRotation: allowRotation)
         guard let packed else { return nil }
         return (fps, packed.placements, packed.height)
     }
 
-    // 1. Estimate the density from unbounded packings (height grows with density²).
+    // 1. Estimate the density from unbounded horizon packings (height grows with density²).
     var density = (0.6 * Double(n * n) / totalArea).squareRoot()
     for _ in 0..<2 {
-        guard let r = attempt(density, heightLimit: Int(Int32.max / 2)) else { density *= 0.5; continue }
+        guard let r = attempt(density, heightLimit: Int(Int32.max / 2), bottomLeft: false) else { density *= 0.5; continue }
         density *= (Double(n) / Double(max(1, r.height))).squareRoot()
     }
-    // 2. Bracket the largest density whose packing fits the square, then bisect.
+    // 2. The largest density whose horizon packing fits the square: bracket, then bisect.
     var best: (density: Double, footprints: [ChartFootprint], placements: [Placement], height: Int)? = nil
     var lo = 0.0, hi = Double.infinity
     for _ in 0..<40 {
-        if let r = attempt(density, heightLimit: n) {
+        if let r = attempt(density, heightLimit: n, bottomLeft: false) {
             best = (density, r.footprints, r.placements, r.height); lo = density
             if hi.isFinite { break }
             density *= 1.02
@@ -342,10 +493,18 @@ func packCharts(_ charts: [PackingChart], resolution n: Int, gutter: Int, allowR
     }
     guard var best else { throw AtlasError.chartsDoNotFit(charts: charts.count, resolution: n) }
     var steps = 0
-    while hi.isFinite && hi / lo > 1.006 && steps < 3 {
+    while hi.isFinite && hi / lo > 1.01 && steps < 2 {
         steps += 1
         let mid = (lo * hi).squareRoot()
-        if let r = attempt(mid, heightLimit: n) { lo = mid; best = (mid, r.footprints, r.placements, r.height) } else { hi = mid }
+        if let r = attempt(mid, heightLimit: n, bottomLeft: false) { lo = mid; best = (mid, r.footprints, r.placements, r.height) } else { hi = mid }
+    }
+    // 3. Bottom-left fill reuses the holes the horizon leaves, so it fits a few per cent more
+    //    density: climb from the horizon's density while it fits.
+    if let r = attempt(best.density * 1.03, heightLimit: n, bottomLeft: true) {
+        best = (best.density * 1.03, r.footprints, r.placements, r.height)
+        if let r2 = attempt(best.density * 1.025, heightLimit: n, bottomLeft: true) {
+            best = (best.density * 1.025, r2.footprints, r2.placements, r2.height)
+        }
     }
 
     var texelUVs: [[SIMD2<Double>]] = []
@@ -361,5 +520,3 @@ func packCharts(_ charts: [PackingChart], resolution n: Int, gutter: Int, allowR
     return PackingResult(texelUVs: texelUVs, texelsPerUnit: best.density, usedHeight: best.height)
 }
 
-import Foundation
-func debugPack(_ s: String) { if ProcessInfo.processInfo.environment["ATLAS_DEBUG"] != nil { FileHandle.standardError.write(Data((s + "\n").utf8)) } }

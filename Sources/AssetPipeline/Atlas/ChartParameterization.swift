@@ -3,6 +3,7 @@
 // breadth-first diameter of its face graph, grown alternately) and both halves are solved
 // again. Single triangles are mapped exactly, so the recursion always ends without flips.
 // Accepted charts are scaled to equal 2D and 3D areas (one common texel density).
+import Foundation
 import Geometry
 
 /// A parameterized chart, ready to pack.
@@ -17,6 +18,7 @@ struct ParameterizationResult: Sendable {
     var charts: [ParameterizedChart]
     var flipSplits = 0
     var stretchSplits = 0
+    var overlapSplits = 0
 }
 
 /// Runs LSCM on every chart of the segmentation, splitting charts until none flips and all are
@@ -24,8 +26,13 @@ struct ParameterizationResult: Sendable {
 func parameterizeCharts(_ seg: ChartSegmentation, _ topo: AtlasTopology, maxStretch: Double) throws -> ParameterizationResult {
     var pending = [[Int32]](repeating: [], count: seg.chartCount)
     for (f, c) in seg.chartOfFace.enumerated() where c >= 0 { pending[Int(c)].append(Int32(f)) }
+    return try parameterizeCharts(pending, topo, maxStretch: maxStretch)
+}
+
+/// Runs LSCM on the given charts (face lists), splitting as above.
+func parameterizeCharts(_ pending: [[Int32]], _ topo: AtlasTopology, maxStretch: Double) throws -> ParameterizationResult {
     var result = ParameterizationResult(charts: [])
-    var scratch = [Int32](repeating: -1, count: topo.weldedCount)
+    var scratch = [Int32](repeating: -1, count: topo.faceCount)
     var faceMark = [Int32](repeating: -1, count: topo.faceCount)
     var queue = pending.reversed().filter { !$0.isEmpty }
     while let faces = queue.popLast() {
@@ -52,6 +59,12 @@ func parameterizeCharts(_ seg: ChartSegmentation, _ topo: AtlasTopology, maxStre
             let (a, b) = bisectChart(faces, topo, mark: &faceMark)
             queue.append(a); queue.append(b)
             if flipped { result.flipSplits += 1 } else { result.stretchSplits += 1 }
+            continue
+        }
+        if faces.count > 2 && (chartFoldsAroundAVertex(uv) || chartOverlapsItself(uv)) {
+            let (a, b) = bisectChart(faces, topo, mark: &faceMark)
+            queue.append(a); queue.append(b)
+            result.overlapSplits += 1
             continue
         }
         // Common density: 2D area = 3D area.
@@ -115,4 +128,62 @@ func bisectChart(_ faces: [Int32], _ topo: AtlasTopology, mark: inout [Int32]) -
     // their own problem is caught by the solver; keep them with half 0.
     for f in faces where mark[Int(f)] == -2 { halves[0].append(f) }
     return (halves[0], halves[1])
+}
+
+/// True when some point lies strictly inside two of the chart's UV triangles: the chart folds
+/// over itself (its boundary crosses itself) although no triangle flips. Sampled on a grid of
+/// a quarter of the mean edge length, so overlaps smaller than that can slip through.
+func chartOverlapsItself(_ uv: ChartUV) -> Bool {
+    let tri = uv.localCorners, p = uv.uvs
+    let faces = tri.count / 3
+    var lo = SIMD2<Double>(repeating: .infinity), hi = SIMD2<Double>(repeating: -.infinity)
+    for q in p { lo = pointwiseMin(lo, q); hi = pointwiseMax(hi, q) }
+    var edgeSum = 0.0
+    for t in 0..<faces {
+        let a = p[Int(tri[3 * t])], b = p[Int(tri[3 * t + 1])]
+        edgeSum += ((b - a) * (b - a)).sum().squareRoot()
+    }
+    var cell = max(edgeSum / Double(faces) / 4, 1e-300)
+    let extent = hi - lo
+    let maxCells = Double(64 * faces + 4096)
+    while (extent.x / cell + 2) * (extent.y / cell + 2) > maxCells { cell *= 1.5 }
+    let w = Int(extent.x / cell) + 2, h = Int(extent.y / cell) + 2
+    var hits = [UInt8](repeating: 0, count: w * h)
+    for t in 0..<faces {
+        let a = (p[Int(tri[3 * t])] - lo) / cell, b = (p[Int(tri[3 * t + 1])] - lo) / cell, c = (p[Int(tri[3 * t + 2])] - lo) / cell
+        let d = (b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y)
+        guard d > 0 else { continue }
+        let x0 = max(0, Int((min(a.x, b.x, c.x) - 0.5).rounded(.up))), x1 = min(w - 1, Int((max(a.x, b.x, c.x) - 0.5).rounded(.down)))
+        let y0 = max(0, Int((min(a.y, b.y, c.y) - 0.5).rounded(.up))), y1 = min(h - 1, Int((max(a.y, b.y, c.y) - 0.5).rounded(.down)))
+        guard x0 <= x1, y0 <= y1 else { continue }
+        let eps = 1e-9
+        for y in y0...y1 {
+            let py = Double(y) + 0.5
+            for x in x0...x1 {
+                let px = Double(x) + 0.5
+                let w1 = ((px - a.x) * (c.y - a.y) - (c.x - a.x) * (py - a.y)) / d
+                let w2 = ((b.x - a.x) * (py - a.y) - (px - a.x) * (b.y - a.y)) / d
+                guard w1 > eps, w2 > eps, w1 + w2 < 1 - eps else { continue }
+                if hits[y * w + x] != 0 { return true }
+                hits[y * w + x] = 1
+            }
+        }
+    }
+    return false
+}
+
+/// True when the UV triangles around some chart vertex turn by more than a full turn: its fan
+/// overlaps itself (an interior vertex sums to exactly 2π, a border vertex to less), which
+/// happens at vertices where two fans of the surface touch.
+func chartFoldsAroundAVertex(_ uv: ChartUV) -> Bool {
+    var angle = [Double](repeating: 0, count: uv.uvs.count)
+    let tri = uv.localCorners, p = uv.uvs
+    for t in 0..<(tri.count / 3) {
+        for k in 0..<3 {
+            let v = Int(tri[3 * t + k])
+            let a = p[Int(tri[3 * t + (k + 1) % 3])] - p[v], b = p[Int(tri[3 * t + (k + 2) % 3])] - p[v]
+            angle[v] += atan2(abs(a.x * b.y - a.y * b.x), (a * b).sum())
+        }
+    }
+    return angle.contains { $0 > 2 * .pi + 1e-6 }
 }

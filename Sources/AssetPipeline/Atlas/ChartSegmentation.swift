@@ -65,11 +65,29 @@ func segmentCharts(_ topo: AtlasTopology, maxDeviationDegrees: Double, mergeBelo
     var chartCount: Int32 = 0
     var heap = FaceHeap()
     let normals = topo.normals, areas = topo.areas, centroids = topo.centroids, nbr = topo.neighbours
+    // The chart that last took each welded vertex, to refuse faces that would pinch a chart
+    // (touch it at a vertex without sharing an edge there): such vertices fold in UV space.
+    var vertexChart = [Int32](repeating: -1, count: topo.weldedCount)
+    func pinches(_ g: Int, _ chart: Int32) -> Bool {
+        for k in 0..<3 {
+            let c = Int(topo.corners[3 * g + k])
+            guard vertexChart[c] == chart else { continue }
+            // Edges of g at corner k: (k-1, k) and (k, k+1).
+            let before = Int(nbr[3 * g + (k + 2) % 3]), after = Int(nbr[3 * g + k])
+            let joined = (before >= 0 && chartOf[before] == chart) || (after >= 0 && chartOf[after] == chart)
+            if !joined { return true }
+        }
+        return false
+    }
+    func take(_ f: Int, _ chart: Int32) {
+        chartOf[f] = chart
+        for k in 0..<3 { vertexChart[Int(topo.corners[3 * f + k])] = chart }
+    }
 
     for seed in 0..<faceCount where chartOf[seed] == -1 && !topo.degenerate[seed] {
         let chart = chartCount
         chartCount += 1
-        chartOf[seed] = chart
+        take(seed, chart)
         var normalSum = normals[seed] * areas[seed]
         var chartArea = areas[seed]
         let seedCentroid = centroids[seed]
@@ -89,8 +107,8 @@ func segmentCharts(_ topo: AtlasTopology, maxDeviationDegrees: Double, mergeBelo
         while let (_, g32) = heap.pop() {
             let g = Int(g32)
             guard chartOf[g] == -1 else { continue }
-            guard dot(normals[g], mean) >= cosMax else { continue }
-            chartOf[g] = chart
+            guard dot(normals[g], mean) >= cosMax, !pinches(g, chart) else { continue }
+            take(g, chart)
             normalSum += normals[g] * areas[g]
             chartArea += areas[g]
             mean = normalize(normalSum)
@@ -98,14 +116,16 @@ func segmentCharts(_ topo: AtlasTopology, maxDeviationDegrees: Double, mergeBelo
         }
     }
     var segmentation = ChartSegmentation(chartOfFace: chartOf, chartCount: Int(chartCount))
-    if mergeBelow > 0 { mergeSmallCharts(&segmentation, topo, cosMax: cosMax, mergeBelow: mergeBelow) }
+    // Merging may exceed the growth cone by 15°: LSCM's flip and stretch checks still apply.
+    let cosMerge = cos(min(85, maxDeviationDegrees + 15) * .pi / 180)
+    if mergeBelow > 0 { mergeSmallCharts(&segmentation, topo, cosMax: cosMerge, cosGrowth: cosMax, mergeBelow: mergeBelow) }
     return segmentation
 }
 
 /// Merges charts with fewer than `mergeBelow` faces into the neighbour sharing the most edges,
 /// when every face of the small chart stays within the cone of the merged mean normal, then
 /// renumbers charts densely.
-private func mergeSmallCharts(_ seg: inout ChartSegmentation, _ topo: AtlasTopology, cosMax: Double, mergeBelow: Int) {
+private func mergeSmallCharts(_ seg: inout ChartSegmentation, _ topo: AtlasTopology, cosMax: Double, cosGrowth: Double, mergeBelow: Int) {
     let n = seg.chartCount
     var faces = [[Int32]](repeating: [], count: n)
     for (f, c) in seg.chartOfFace.enumerated() where c >= 0 { faces[Int(c)].append(Int32(f)) }
@@ -129,6 +149,9 @@ private func mergeSmallCharts(_ seg: inout ChartSegmentation, _ topo: AtlasTopol
         }
         let candidates = shared.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         for (other, _) in candidates {
+            // The two charts must face within the cone of each other (no merging across a crease)
+            // and every face must stay within the relaxed cone of the merged mean.
+            guard dot(normalize(normalSum[root]), normalize(normalSum[other])) >= cosGrowth else { continue }
             let mean = normalize(normalSum[root] + normalSum[other])
             let fits = (faces[root] + faces[other]).allSatisfy { dot(topo.normals[Int($0)], mean) >= cosMax }
             guard fits else { continue }

@@ -21,26 +21,56 @@ struct ChartUV: Sendable {
     var uvs: [SIMD2<Double>]
 }
 
-/// Collects a chart's welded vertices and local corner indices. `scratch` maps welded → local
-/// and must be all -1 on entry; it is restored on exit.
+/// Collects a chart's vertices and local corner indices. A local vertex is a welded vertex
+/// *and* one fan of the chart's faces around it, connected through edges inside the chart, so a
+/// UV seam or a non-manifold vertex inside a chart stays cut open (the two fans get their own
+/// UVs). `scratch` maps a chart face's topology id → its position in `faces` and must be all -1
+/// on entry (face-sized); it is restored on exit.
 func chartVertices(_ faces: [Int32], _ topo: AtlasTopology, scratch: inout [Int32]) -> (vertices: [Int32], localCorners: [Int32]) {
-    var vertices: [Int32] = []
-    var local = [Int32](repeating: 0, count: faces.count * 3)
-    for (i, f) in faces.enumerated() {
+    for (i, f) in faces.enumerated() { scratch[Int(f)] = Int32(i) }
+    defer { for f in faces { scratch[Int(f)] = -1 } }
+    // Union-find over the chart's corners (3 per face, in `faces` order).
+    var parent = (0..<Int32(faces.count * 3)).map { $0 }
+    func find(_ x: Int32) -> Int32 {
+        var x = x
+        while parent[Int(x)] != x { parent[Int(x)] = parent[Int(parent[Int(x)])]; x = parent[Int(x)] }
+        return x
+    }
+    for (i, f32) in faces.enumerated() {
+        let f = Int(f32)
         for k in 0..<3 {
-            let w = Int(topo.corners[3 * Int(f) + k])
-            if scratch[w] < 0 { scratch[w] = Int32(vertices.count); vertices.append(Int32(w)) }
-            local[3 * i + k] = scratch[w]
+            let g = topo.neighbours[3 * f + k]
+            guard g >= 0, scratch[Int(g)] >= 0 else { continue }
+            let j = Int(scratch[Int(g)])
+            // Corners of the shared edge's two ends, matched by welded vertex.
+            for end in [k, (k + 1) % 3] {
+                let w = topo.corners[3 * f + end]
+                for m in 0..<3 where topo.corners[3 * Int(g) + m] == w {
+                    let a = find(Int32(3 * i + end)), b = find(Int32(3 * j + m))
+                    if a != b { parent[Int(a)] = b }
+                }
+            }
         }
     }
-    for w in vertices { scratch[Int(w)] = -1 }
+    var localOfRoot = [Int32: Int32]()
+    var vertices: [Int32] = []
+    var local = [Int32](repeating: 0, count: faces.count * 3)
+    for c in 0..<(faces.count * 3) {
+        let r = find(Int32(c))
+        if let l = localOfRoot[r] { local[c] = l } else {
+            let l = Int32(vertices.count)
+            localOfRoot[r] = l
+            vertices.append(topo.corners[3 * Int(faces[c / 3]) + c % 3])
+            local[c] = l
+        }
+    }
     return (vertices, local)
 }
 
 /// Parameterizes one chart by LSCM.
 /// - Parameters:
 ///   - faces: the chart's faces (non-degenerate), any order.
-///   - scratch: welded → local map, all -1 (restored on exit).
+///   - scratch: face-sized, all -1 (restored on exit).
 /// - Throws: `AtlasError.solverFailed` when the sparse solver reports a singular system.
 func lscmParameterize(_ faces: [Int32], _ topo: AtlasTopology, chart: Int, scratch: inout [Int32]) throws -> ChartUV {
     let (vertices, local) = chartVertices(faces, topo, scratch: &scratch)
@@ -96,14 +126,8 @@ func lscmParameterize(_ faces: [Int32], _ topo: AtlasTopology, chart: Int, scrat
             }
         }
     }
-    var x = [Double](repeating: 0, count: Int(free))
-    let status = triplets.withUnsafeBufferPointer { t in
-        cvb_sparse_least_squares(Int32(faces.count * 2), free, t.baseAddress, Int64(t.count), rhs,
-                                 CVB_SPARSE_NORMAL_LDLT, &x, nil)
-    }
-    guard status == CVB_OK else {
-        throw AtlasError.solverFailed(chart: chart, message: String(cString: cvb_last_error()))
-    }
+    let solved = sparseLeastSquares(rows: faces.count * 2, columns: Int(free), entries: triplets, rhs: rhs)
+    guard let x = solved.x else { throw AtlasError.solverFailed(chart: chart, message: solved.message) }
     var uvs = [SIMD2<Double>](repeating: .zero, count: vCount)
     for v in 0..<vCount {
         if v == pinA { uvs[v] = pinAUV } else if v == pinB { uvs[v] = pinBUV } else { uvs[v] = SIMD2(x[Int(column[v])], x[Int(column[v]) + 1]) }

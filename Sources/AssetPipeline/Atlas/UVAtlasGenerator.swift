@@ -9,6 +9,9 @@ public struct AtlasCoverage: Sendable, Equatable {
     public var utilization: Double
     /// Texels whose centre lies in triangles of two different charts.
     public var overlapTexels: Int
+    /// Texels whose centre lies strictly inside two triangles of the same chart (a chart that
+    /// folds over itself without flipping a triangle).
+    public var selfOverlapTexels: Int
     /// Triangles whose UV orientation differs from the majority of their chart.
     public var flippedTriangles: Int
 }
@@ -21,6 +24,7 @@ public struct AtlasCoverage: Sendable, Equatable {
 ///   - chartOfTriangle: chart per triangle; negative entries are ignored.
 public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartOfTriangle: [Int32], resolution n: Int) -> AtlasCoverage {
     var owner = [Int32](repeating: -1, count: n * n)
+    var interiorHits = [UInt8](repeating: 0, count: n * n)
     var overlaps = 0
     let chartCount = Int((chartOfTriangle.max() ?? -1) + 1)
     var positive = [Int](repeating: 0, count: chartCount), negative = [Int](repeating: 0, count: chartCount)
@@ -42,6 +46,9 @@ public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartO
                 let w1 = ((px - a.x) * (c.y - a.y) - (c.x - a.x) * (py - a.y)) / d
                 let w2 = ((b.x - a.x) * (py - a.y) - (px - a.x) * (b.y - a.y)) / d
                 guard w1 >= 0, w2 >= 0, w1 + w2 <= 1 else { continue }
+                if w1 > 1e-7 && w2 > 1e-7 && w1 + w2 < 1 - 1e-7 && interiorHits[y * n + x] < 255 {
+                    interiorHits[y * n + x] += 1
+                }
                 let o = owner[y * n + x]
                 if o == -1 { owner[y * n + x] = chart } else if o != chart && o >= 0 { overlaps += 1; owner[y * n + x] = -2 }
             }
@@ -49,7 +56,9 @@ public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartO
     }
     let covered = owner.reduce(0) { $0 + ($1 != -1 ? 1 : 0) }
     let flipped = zip(positive, negative).reduce(0) { $0 + min($1.0, $1.1) }
-    return AtlasCoverage(utilization: Double(covered) / Double(n * n), overlapTexels: overlaps, flippedTriangles: flipped)
+    let selfOverlaps = interiorHits.reduce(0) { $0 + ($1 > 1 ? 1 : 0) }
+    return AtlasCoverage(utilization: Double(covered) / Double(n * n), overlapTexels: overlaps,
+                         selfOverlapTexels: selfOverlaps, flippedTriangles: flipped)
 }
 
 /// Generates a UV atlas for a triangle mesh.
@@ -90,8 +99,6 @@ public func generateUVAtlas(_ mesh: AtlasInputMesh, options: AtlasOptions = Atla
     // Parameterization.
     t0 = clock.now
     let param = try parameterizeCharts(segmentation, topo, maxStretch: options.maxChartStretch)
-    report.flipSplits = param.flipSplits
-    report.stretchSplits = param.stretchSplits
     report.secondsParameterization = seconds(clock.now - t0)
 
     // Packing.
@@ -100,10 +107,32 @@ public func generateUVAtlas(_ mesh: AtlasInputMesh, options: AtlasOptions = Atla
                                 resolution: options.resolution, gutter: options.gutterTexels,
                                 allowRotation: options.allowRotation)
     report.secondsPacking = seconds(clock.now - t0)
-    report.texelsPerUnit = packed.texelsPerUnit
 
-    // Re-index: one new vertex per (chart, input vertex).
-    let n = Double(options.resolution)
+    // Re-index and measure at the atlas' own resolution.
+    var atlas = assembleAtlas(mesh, topo, param, packed, resolution: options.resolution, report: report)
+    let measured = measureAtlasCoverage(uvs: atlas.uvs, indices: atlas.indices,
+                                        chartOfTriangle: atlas.chartOfTriangle, resolution: options.resolution)
+    atlas.report.utilization = measured.utilization
+    atlas.report.flippedTriangles = measured.flippedTriangles
+    atlas.report.selfOverlapTexels = measured.selfOverlapTexels
+    if measured.overlapTexels > 0 {
+        atlas.report.warnings.append("\(measured.overlapTexels) texels covered by two charts")
+    }
+    if measured.selfOverlapTexels > 0 {
+        atlas.report.warnings.append("\(measured.selfOverlapTexels) texels covered twice inside one chart (a fold around a non-manifold vertex)")
+    }
+    return atlas
+}
+
+/// Builds the re-indexed mesh: one new vertex per (chart, input vertex), UVs from the packing.
+private func assembleAtlas(_ mesh: AtlasInputMesh, _ topo: AtlasTopology, _ param: ParameterizationResult,
+                           _ packed: PackingResult, resolution: Int, report base: AtlasReport) -> UVAtlas {
+    var report = base
+    report.flipSplits = param.flipSplits
+    report.stretchSplits = param.stretchSplits
+    report.overlapSplits = param.overlapSplits
+    report.texelsPerUnit = packed.texelsPerUnit
+    let n = Double(resolution)
     var newOfInput = [Int32](repeating: -1, count: mesh.positions.count)
     var vertexSource: [UInt32] = []
     var uvs: [SIMD2<Double>] = []
@@ -112,7 +141,8 @@ public func generateUVAtlas(_ mesh: AtlasInputMesh, options: AtlasOptions = Atla
     var uvOfWelded = [SIMD2<Double>?](repeating: nil, count: topo.weldedCount)
     var total = StretchAccumulator()
     for (c, chart) in param.charts.enumerated() {
-        var touched: [Int] = []
+        // One new vertex per (input vertex, chart vertex): a seam inside the chart keeps both sides.
+        var newOfKey = [SIMD2<Int32>: UInt32](minimumCapacity: chart.uv.vertices.count)
         total.add(chart.stretch)
         report.maxChartStretch = max(report.maxChartStretch, chart.stretch.l2)
         for (i, f32) in chart.faces.enumerated() {
@@ -120,18 +150,18 @@ public func generateUVAtlas(_ mesh: AtlasInputMesh, options: AtlasOptions = Atla
             chartOfTriangle[f] = Int32(c)
             for k in 0..<3 {
                 let input = Int(mesh.indices[3 * f + k])
-                if newOfInput[input] < 0 {
-                    let texel = packed.texelUVs[c][Int(chart.uv.localCorners[3 * i + k])]
-                    let uv = SIMD2(texel.x / n, 1 - texel.y / n)
-                    newOfInput[input] = Int32(uvs.count)
-                    vertexSource.append(UInt32(input)); uvs.append(uv); touched.append(input)
-                    let w = Int(topo.weldedOfVertex[input])
-                    if uvOfWelded[w] == nil { uvOfWelded[w] = uv }
-                }
-                indices[3 * f + k] = UInt32(newOfInput[input])
+                let localVertex = chart.uv.localCorners[3 * i + k]
+                let key = SIMD2(Int32(input), localVertex)
+                if let existing = newOfKey[key] { indices[3 * f + k] = existing; continue }
+                let texel = packed.texelUVs[c][Int(localVertex)]
+                let uv = SIMD2(texel.x / n, 1 - texel.y / n)
+                newOfKey[key] = UInt32(uvs.count)
+                indices[3 * f + k] = UInt32(uvs.count)
+                vertexSource.append(UInt32(input)); uvs.append(uv)
+                let w = Int(topo.weldedOfVertex[input])
+                if uvOfWelded[w] == nil { uvOfWelded[w] = uv }
             }
         }
-        for input in touched { newOfInput[input] = -1 }
     }
     // Zero-area triangles: their own vertices, on a chart vertex's UV where one exists.
     for f in 0..<mesh.triangleCount where topo.degenerate[f] {
@@ -145,16 +175,8 @@ public func generateUVAtlas(_ mesh: AtlasInputMesh, options: AtlasOptions = Atla
             indices[3 * f + k] = UInt32(newOfInput[input])
         }
     }
-
     report.charts = param.charts.count
     report.l2Stretch = total.l2
-    let coverage = measureAtlasCoverage(uvs: uvs, indices: indices, chartOfTriangle: chartOfTriangle,
-                                        resolution: options.resolution)
-    report.utilization = coverage.utilization
-    report.flippedTriangles = coverage.flippedTriangles
-    if coverage.overlapTexels > 0 {
-        report.warnings.append("\(coverage.overlapTexels) texels covered by two charts")
-    }
     return UVAtlas(vertexSource: vertexSource, indices: indices, uvs: uvs, chartOfTriangle: chartOfTriangle, report: report)
 }
 
