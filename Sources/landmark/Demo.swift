@@ -47,7 +47,7 @@ struct Demo: AsyncParsableCommand {
             let landmark = try SyntheticLandmark.make(seed: seed, options: SyntheticOptions(viewCount: views, queryCount: queries))
             try landmark.write(to: synthDir, overwrite: true)
         }
-        let truth = try Rendering.GroundTruth.read(from: gtURL)
+        let truth = try GroundTruthFile.read(from: gtURL)
         say(String(format: "1. synthetic landmark: %d views + %d queries in %@ (%.1f s)", truth.images.count, truth.queries.count,
                    synthDir.path, Date().timeIntervalSince(clock)))
 
@@ -61,7 +61,7 @@ struct Demo: AsyncParsableCommand {
         var result = try reconstruct(try PhotoCollection.scan(synthDir.appendingPathComponent("images")), options: options, name: "gate")
         let frame = try alignToPriors(&result.map, priors: try CameraPriors.load(from: gtURL), seed: seed)
         try LandmarkStore.write(result.map, to: mapURL)
-        let gtCameras = try Reconstruction.GroundTruth.load(from: gtURL)
+        let gtCameras = try GroundTruth.load(from: gtURL)
         let errors = evaluatePoses(result.map, groundTruth: gtCameras, seed: seed)
         let s = result.stats
         report["registration"] = [
@@ -78,7 +78,7 @@ struct Demo: AsyncParsableCommand {
         clock = Date()
         var map = try LandmarkStore.read(from: mapURL)
         let localizer = try Localizer(map: map)
-        var localized: [(view: Rendering.GroundTruth.View, pose: Rigid3)] = []
+        var localized: [(view: GroundTruthFile.View, pose: Rigid3)] = []
         var centreErrors: [Double] = [], rotationErrors: [Double] = [], within = 0, wrong = 0
         for q in truth.queries {
             let data = try Data(contentsOf: synthDir.appendingPathComponent(q.name))
