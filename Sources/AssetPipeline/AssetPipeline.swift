@@ -1,2 +1,0 @@
-// AssetPipeline: see README.md. (module under construction)
-import Geometry

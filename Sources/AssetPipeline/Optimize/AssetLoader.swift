@@ -1,0 +1,130 @@
+import Foundation
+
+/// Opens any supported mesh file as a glTF asset: `.glb`/`.gltf` as they are; `.obj` (+ MTL
+/// and its diffuse textures) and `.ply` as a one-mesh, one-node asset with one primitive
+/// per material.
+public enum AssetLoader {
+    public static func load(_ url: URL) throws -> GLTFAsset {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw MeshError.missingFile(path: url.path) }
+        switch url.pathExtension.lowercased() {
+        case "glb", "gltf": return try GLTFAsset(contentsOf: url)
+        case "obj":
+            let (mesh, materials) = try OBJReader.read(contentsOf: url)
+            return try makeAsset(mesh, materials: materials, name: url.deletingPathExtension().lastPathComponent)
+        case "ply":
+            return try makeAsset(try PLYReader.read(contentsOf: url), materials: [OBJMaterial(name: "default")],
+                                 name: url.deletingPathExtension().lastPathComponent)
+        default: throw MeshError.unsupportedFormat(url.pathExtension)
+        }
+    }
+
+    /// A glTF asset holding `mesh` (split into one primitive per material id) under one node.
+    public static func makeAsset(_ mesh: Mesh, materials: [OBJMaterial], name: String) throws -> GLTFAsset {
+        try mesh.validate()
+        var asset = GLTFAsset()
+        var primitives: [GLTFPrimitive] = []
+        let materialCount = Swift.max(1, Int((mesh.materialIDs?.max() ?? 0) + 1))
+        for m in 0..<materialCount {
+            let part = mesh.materialIDs == nil ? mesh : mesh.submesh(material: Int32(m))
+            guard part.triangleCount > 0 else { continue }
+            var template = GLTFPrimitive()
+            template.material = m < materials.count ? m : nil
+            primitives.append(asset.appendPrimitive(part, like: template))
+        }
+        for material in materials {
+            var g = GLTFMaterial(name: material.name)
+            var pbr = GLTFPBRMetallicRoughness()
+            pbr.baseColorFactor = [Double(material.diffuse.x), Double(material.diffuse.y), Double(material.diffuse.z), Double(material.opacity)]
+            pbr.metallicFactor = 0
+            pbr.roughnessFactor = 1
+            if let texture = material.diffuseTexture {
+                guard let bytes = FileManager.default.contents(atPath: texture.path) else {
+                    throw MeshError.missingFile(path: texture.path)
+                }
+                let image = asset.document.images.count
+                asset.document.images.append(GLTFImage(uri: texture.lastPathComponent, mimeType: GLTFAsset.mimeType(uri: texture.path, bytes: bytes)))
+                asset.imageData[image] = bytes
+                if asset.document.samplers.isEmpty {
+                    var s = GLTFSampler(); s.magFilter = 9729; s.minFilter = 9987; s.wrapS = 10497; s.wrapT = 10497
+                    asset.document.samplers.append(s)
+                }
+                asset.document.textures.append(GLTFTexture(source: image, sampler: 0))
+                pbr.baseColorTexture = GLTFTextureInfo(index: asset.document.textures.count - 1)
+            }
+            if material.opacity < 1 { g.alphaMode = "BLEND" }
+            g.pbrMetallicRoughness = pbr
+            asset.document.materials.append(g)
+        }
+        asset.document.meshes = [GLTFMesh(name: name, primitives: primitives)]
+        var node = GLTFNode(name: name)
+        node.mesh = 0
+        asset.document.nodes = [node]
+        asset.document.scenes = [GLTFScene(nodes: [0])]
+        asset.document.scene = 0
+        return asset
+    }
+
+    /// Every triangle of the asset's default scene (all scenes' roots if none) in world
+    /// space, node transforms applied (skins ignored: the bind pose), positions only.
+    public static func worldMesh(_ asset: GLTFAsset) throws -> Mesh {
+        let doc = asset.document
+        var out = Mesh(positions: [], indices: [])
+        var roots: [Int] = []
+        if let s = doc.scene, s < doc.scenes.count { roots = doc.scenes[s].nodes ?? [] }
+        else if !doc.scenes.isEmpty { roots = doc.scenes.flatMap { $0.nodes ?? [] } }
+        else {
+            var isChild = Set<Int>()
+            for n in doc.nodes { for c in n.children ?? [] { isChild.insert(c) } }
+            roots = doc.nodes.indices.filter { !isChild.contains($0) }
+        }
+        var stack: [(Int, [Double], Int)] = roots.map { ($0, identity4, 0) }
+        while let (n, parent, depth) = stack.popLast() {
+            guard depth < 256 else { continue }
+            let world = multiply4(parent, localMatrix(doc.nodes[n]))
+            if let m = doc.nodes[n].mesh {
+                for p in doc.meshes[m].primitives.indices {
+                    guard [.triangles, .triangleStrip, .triangleFan].contains(doc.meshes[m].primitives[p].topology) else { continue }
+                    let part = try Mesh(gltf: asset, mesh: m, primitive: p)
+                    let base = UInt32(out.positions.count)
+                    out.positions += part.positions.map { v in
+                        let x = Double(v.x), y = Double(v.y), z = Double(v.z)
+                        return SIMD3<Float>(Float(world[0] * x + world[4] * y + world[8] * z + world[12]),
+                                            Float(world[1] * x + world[5] * y + world[9] * z + world[13]),
+                                            Float(world[2] * x + world[6] * y + world[10] * z + world[14]))
+                    }
+                    out.indices += part.indices.map { $0 + base }
+                }
+            }
+            for c in doc.nodes[n].children ?? [] { stack.append((c, world, depth + 1)) }
+        }
+        return out
+    }
+
+    static let identity4: [Double] = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+
+    /// Column-major local matrix of a node (matrix, or T·R·S with rotation [x,y,z,w]).
+    public static func localMatrix(_ node: GLTFNode) -> [Double] {
+        if let m = node.matrix, m.count == 16 { return m }
+        let t = node.translation ?? [0, 0, 0], r = node.rotation ?? [0, 0, 0, 1], s = node.scale ?? [1, 1, 1]
+        let (x, y, z, w) = (r[0], r[1], r[2], r[3])
+        let rot: [Double] = [
+            1 - 2 * (y * y + z * z), 2 * (x * y + z * w), 2 * (x * z - y * w),
+            2 * (x * y - z * w), 1 - 2 * (x * x + z * z), 2 * (y * z + x * w),
+            2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y),
+        ]
+        return [rot[0] * s[0], rot[1] * s[0], rot[2] * s[0], 0,
+                rot[3] * s[1], rot[4] * s[1], rot[5] * s[1], 0,
+                rot[6] * s[2], rot[7] * s[2], rot[8] * s[2], 0,
+                t[0], t[1], t[2], 1]
+    }
+
+    static func multiply4(_ a: [Double], _ b: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: 16)
+        for c in 0..<4 { for r in 0..<4 {
+            var s = 0.0
+            for k in 0..<4 { s += a[k * 4 + r] * b[c * 4 + k] }
+            out[c * 4 + r] = s
+        } }
+        return out
+    }
+}

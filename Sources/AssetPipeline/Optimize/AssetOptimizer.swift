@@ -1,0 +1,151 @@
+import Foundation
+
+/// What `optimizeAsset` does to a glTF asset.
+public struct AssetOptimizeOptions: Sendable {
+    /// Targets and weights. A triangle-count target applies to the whole asset: each mesh
+    /// gets the same ratio (target ÷ total input triangles).
+    public var decimation: DecimationOptions
+    /// LOD levels as ratios of the input triangle count, e.g. [0.5, 0.25, 0.1]. Each level
+    /// is decimated from the previous one. Empty: no LODs.
+    public var lodRatios: [Double] = []
+    public init(decimation: DecimationOptions, lodRatios: [Double] = []) {
+        self.decimation = decimation
+        self.lodRatios = lodRatios
+    }
+
+    public func validate() throws {
+        try decimation.validate()
+        for r in lodRatios where !(r > 0 && r < 1) {
+            throw DecimationError.invalidOptions("LOD ratios must be in (0, 1), got \(r)")
+        }
+        for (a, b) in zip(lodRatios, lodRatios.dropFirst()) where b >= a {
+            throw DecimationError.invalidOptions("LOD ratios must decrease (\(a) then \(b))")
+        }
+    }
+}
+
+/// Figures of one optimized level.
+public struct AssetLevelReport: Sendable, Codable, Equatable {
+    public var ratio: Double?
+    public var triangles: Int
+    public var vertices: Int
+    /// Largest decimation error over the meshes, relative to each mesh's bbox diagonal.
+    public var error: Double
+}
+
+public struct AssetOptimizeReport: Sendable, Codable, Equatable {
+    public var trianglesIn = 0
+    public var verticesIn = 0
+    public var output = AssetLevelReport(ratio: nil, triangles: 0, vertices: 0, error: 0)
+    public var lods: [AssetLevelReport] = []
+    public var warnings: [String] = []
+}
+
+/// Decimates every triangle primitive of `asset`, keeping everything else (nodes, skins,
+/// animations, materials, textures, morph targets, extensions, extras) as it was.
+///
+/// Primitives of one glTF mesh with the same attributes are decimated together, so their
+/// shared borders stay closed (they act as seams). Primitives with attributes a `Mesh` does
+/// not carry (e.g. JOINTS_1, TEXCOORD_2, custom `_NAME`) or that are not triangles pass
+/// through unchanged, with a warning.
+///
+/// - Returns: the optimized asset, one asset per LOD ratio (same nodes, skins and
+///   animations; meshes decimated further), and the report.
+public func optimizeAsset(_ asset: GLTFAsset, options: AssetOptimizeOptions,
+                          progress: Bool = false) throws -> (asset: GLTFAsset, lods: [GLTFAsset], report: AssetOptimizeReport) {
+    try options.validate()
+    var report = AssetOptimizeReport()
+
+    // 1. Group primitives per mesh and read them.
+    struct Group { var mesh: Int; var primitives: [Int]; var merged: Mesh }
+    var groups: [Group] = []
+    for (m, mesh) in asset.document.meshes.enumerated() {
+        var bySignature: [String: [Int]] = [:]
+        var order: [String] = []
+        for (p, prim) in mesh.primitives.enumerated() {
+            let keys = Set(prim.attributes.keys)
+            guard prim.topology == .triangles || prim.topology == .triangleStrip || prim.topology == .triangleFan else {
+                report.warnings.append("meshes[\(m)].primitives[\(p)]: mode \(prim.mode ?? 4) is not triangles, kept as is"); continue
+            }
+            guard keys.isSubset(of: meshCarriedSemantics) else {
+                report.warnings.append("meshes[\(m)].primitives[\(p)]: attributes \(keys.subtracting(meshCarriedSemantics).sorted()) are not decimated, primitive kept as is"); continue
+            }
+            let signature = keys.sorted().joined(separator: ",") + "|" + (prim.targets ?? []).map { $0.keys.sorted().joined(separator: ",") }.joined(separator: ";")
+            if bySignature[signature] == nil { order.append(signature) }
+            bySignature[signature, default: []].append(p)
+        }
+        for s in order {
+            let prims = bySignature[s]!
+            let parts = try prims.map { try Mesh(gltf: asset, mesh: m, primitive: $0) }
+            groups.append(Group(mesh: m, primitives: prims, merged: Mesh.merging(parts)))
+        }
+    }
+    report.trianglesIn = groups.reduce(0) { $0 + $1.merged.triangleCount }
+    report.verticesIn = groups.reduce(0) { $0 + $1.merged.vertexCount }
+
+    // 2. One ratio for all meshes when the target is a triangle count.
+    var perMesh = options.decimation
+    if let count = perMesh.targetTriangleCount {
+        let ratio = report.trianglesIn > 0 ? Swift.min(1, Double(count) / Double(report.trianglesIn)) : 1
+        perMesh.targetTriangleCount = nil
+        perMesh.targetRatio = Swift.max(perMesh.targetRatio ?? 0, ratio)
+    }
+    perMesh.showProgress = progress
+
+    // 3. Decimate each group, then each LOD from the previous level.
+    func decimateAll(_ inputs: [Mesh], options: DecimationOptions) throws -> ([Mesh], AssetLevelReport) {
+        var outs: [Mesh] = []
+        var level = AssetLevelReport(ratio: options.targetRatio, triangles: 0, vertices: 0, error: 0)
+        for (i, input) in inputs.enumerated() {
+            var o = options
+            if let r = options.targetRatio { o.targetRatio = nil; o.targetTriangleCount = Int((Double(groups[i].merged.triangleCount) * r).rounded()) }
+            let (out, r) = try decimate(input, options: o)
+            for w in r.warnings where !w.hasPrefix("stopped") { report.warnings.append("meshes[\(groups[i].mesh)]: \(w)") }
+            outs.append(out)
+            level.triangles += out.triangleCount
+            level.vertices += out.vertexCount
+            level.error = Swift.max(level.error, r.error)
+        }
+        return (outs, level)
+    }
+    let (main, mainReport) = try decimateAll(groups.map(\.merged), options: perMesh)
+    report.output = mainReport
+    var levels: [[Mesh]] = []
+    var previous = main
+    for ratio in options.lodRatios {
+        var o = perMesh
+        o.targetRatio = ratio
+        o.maxError = nil
+        let (lod, lodReport) = try decimateAll(previous, options: o)
+        report.lods.append(lodReport)
+        levels.append(lod)
+        previous = lod
+    }
+
+    // 4. Write each level's primitives into a copy of the asset.
+    func build(_ meshes: [Mesh]) -> GLTFAsset {
+        var out = asset
+        var replaced: [Int: [Int: GLTFPrimitive?]] = [:]
+        for (g, group) in groups.enumerated() {
+            for (i, p) in group.primitives.enumerated() {
+                let part = meshes[g].materialIDs == nil ? meshes[g] : meshes[g].submesh(material: Int32(i))
+                let original = asset.document.meshes[group.mesh].primitives[p]
+                replaced[group.mesh, default: [:]][p] = part.triangleCount > 0 ? out.appendPrimitive(part, like: original) : .some(nil)
+            }
+        }
+        for (m, prims) in replaced {
+            var list: [GLTFPrimitive] = []
+            for (p, original) in out.document.meshes[m].primitives.enumerated() {
+                if let r = prims[p] { if let r { list.append(r) } } else { list.append(original) }
+            }
+            out.document.meshes[m].primitives = list
+        }
+        return out
+    }
+    let optimized = build(main)
+    let lods = levels.map(build)
+    for (m, mesh) in optimized.document.meshes.enumerated() where mesh.primitives.isEmpty {
+        report.warnings.append("meshes[\(m)] lost all its triangles")
+    }
+    return (optimized, lods, report)
+}

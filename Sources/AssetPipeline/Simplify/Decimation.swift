@@ -1,0 +1,1067 @@
+import Foundation
+import Support
+
+// Quadric-error edge-collapse decimation with appearance attributes.
+//
+// Papers:
+//   M. Garland, P. Heckbert. Surface Simplification Using Quadric Error Metrics. SIGGRAPH 1997.
+//     (plane quadrics, optimal vertex placement, boundary constraint planes)
+//   H. Hoppe. New Quadric Metric for Simplifying Meshes with Appearance Attributes. IEEE
+//     Visualization 1999. (attribute quadrics: per-triangle linear attribute fields, the
+//     optimal attribute value given a position, in memory linear in the attribute count)
+//   T. Dey, H. Edelsbrunner, S. Guha, D. Nekhayev. Topology Preserving Edge Contraction. 1999.
+//     (the link condition that keeps the mesh manifold)
+//   A. Kapoulkine. meshoptimizer, src/simplifier.cpp. (vertex kinds manifold/border/seam/
+//     locked, "seam vertices collapse only along the seam", wedges sharing one position,
+//     positions normalized so that quadrics fit in Float)
+//
+// Vocabulary. A *wedge* is an input vertex (a position plus attributes). Wedges with the same
+// position form a *position* (the unit of topology): a UV or normal seam, or a border
+// between materials, is a run of edges whose positions are shared but whose wedges differ.
+// Each collapse removes one position P0 and moves its wedges into the positions's
+// neighbour P1, which is placed at the quadric-optimal point when both are free to move.
+//
+// Read top-down: options and report, then the private stages in pipeline order
+// (prepareTriangles, weldPositions, buildCornerLists, classifyPositions, fillQuadrics,
+// evaluateCollapse, checkCollapse, performCollapse, writeResult), then `decimate`.
+
+/// What to decimate to, and what to keep. The first target reached stops decimation.
+public struct DecimationOptions: Sendable {
+    /// Stop at this many triangles or fewer. nil: no count target.
+    public var targetTriangleCount: Int?
+    /// Stop at `ratio × input triangles` (0 < ratio ≤ 1). nil: no ratio target.
+    public var targetRatio: Double?
+    /// Stop before a collapse whose error exceeds this, relative to the bounding-box
+    /// diagonal (e.g. 0.002). nil: no error limit. With no target at all, decimation is
+    /// limited by `maxError` alone, and it must then be given.
+    public var maxError: Double?
+    /// Keep open borders exactly (border vertices never move or disappear).
+    public var lockBorders: Bool = false
+    /// Weights of attributes against position error, in units of the bbox diagonal per
+    /// attribute unit: normals (unit vectors), UVs (texture space), colours ([0,1]).
+    /// 0 ignores an attribute in the error (it is still carried).
+    public var normalWeight: Double = 0.5
+    public var uvWeight: Double = 1.0
+    public var colorWeight: Double = 0.5
+    /// A collapse is rejected when it turns any triangle's normal by more than
+    /// acos(minNormalCosine). 0.2 ≈ 78°.
+    public var minNormalCosine: Double = 0.2
+    /// Draw a progress bar on stderr (only when it is a terminal and the mesh is large).
+    public var showProgress: Bool = false
+
+    public init(targetTriangleCount: Int? = nil, targetRatio: Double? = nil, maxError: Double? = nil) {
+        self.targetTriangleCount = targetTriangleCount
+        self.targetRatio = targetRatio
+        self.maxError = maxError
+    }
+
+    /// - Throws: `DecimationError.invalidOptions` with a sentence saying what to change.
+    public func validate() throws {
+        if let r = targetRatio, !(r > 0 && r <= 1) {
+            throw DecimationError.invalidOptions("targetRatio must be in (0, 1], got \(r)")
+        }
+        if let t = targetTriangleCount, t < 0 {
+            throw DecimationError.invalidOptions("targetTriangleCount must be ≥ 0, got \(t)")
+        }
+        if let e = maxError, !(e >= 0) {
+            throw DecimationError.invalidOptions("maxError must be ≥ 0, got \(e)")
+        }
+        if targetRatio == nil, targetTriangleCount == nil, maxError == nil {
+            throw DecimationError.invalidOptions("give a triangle count, a ratio or a maximum error")
+        }
+    }
+
+    func targetCount(input: Int) -> Int {
+        var target = 0
+        if let t = targetTriangleCount { target = Swift.max(target, t) }
+        if let r = targetRatio { target = Swift.max(target, Int((Double(input) * r).rounded())) }
+        if targetTriangleCount == nil, targetRatio == nil { target = 0 }
+        return target
+    }
+}
+
+public enum DecimationError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidOptions(String)
+    case invalidMesh(MeshError)
+    public var description: String {
+        switch self {
+        case .invalidOptions(let m): return "invalid decimation options: \(m)"
+        case .invalidMesh(let e): return "invalid mesh: \(e)"
+        }
+    }
+}
+
+/// What decimation did.
+public struct DecimationReport: Sendable, Equatable {
+    public var trianglesIn = 0
+    public var trianglesOut = 0
+    public var verticesIn = 0
+    public var verticesOut = 0
+    /// The largest collapse error performed, relative to the bounding-box diagonal: the
+    /// area-weighted RMS distance of the merged region's planes from the new vertex.
+    public var error = 0.0
+    /// Positions that could not move (corners of several seams, non-manifold, locked borders).
+    public var lockedPositions = 0
+    /// Zero-area or repeated-corner triangles dropped before decimation.
+    public var degenerateTrianglesRemoved = 0
+    /// Human-readable warnings (degenerate input, target not reached).
+    public var warnings: [String] = []
+}
+
+// MARK: - Kinds
+
+private enum VertexKind: UInt8 {
+    case manifold, border, seam, locked
+}
+
+private struct HeapEntry {
+    var cost: Float
+    var from: UInt32   // P0, removed
+    var to: UInt32     // P1, survives
+    var stamp: UInt32
+}
+
+/// Scratch memory for one decimation, freed together (meshoptimizer's meshopt_Allocator).
+private final class ScopedAllocator {
+    private var blocks: [UnsafeMutableRawPointer] = []
+    func make<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
+        let p = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(count, 1))
+        p.initialize(repeating: value, count: Swift.max(count, 1))
+        blocks.append(UnsafeMutableRawPointer(p))
+        return UnsafeMutableBufferPointer(start: p, count: count)
+    }
+    deinit { for b in blocks { b.deallocate() } }
+}
+
+// MARK: - Stage 1: triangles
+
+/// Drops triangles with a repeated corner or zero area, and splits vertices shared by
+/// triangles of different materials so that material borders behave like seams.
+private func prepareTriangles(_ mesh: inout Mesh) -> Int {
+    var kept: [UInt32] = []
+    kept.reserveCapacity(mesh.indices.count)
+    var keptMaterials: [Int32]? = mesh.materialIDs == nil ? nil : []
+    var removed = 0
+    for t in 0..<mesh.triangleCount {
+        let a = Int(mesh.indices[3 * t]), b = Int(mesh.indices[3 * t + 1]), c = Int(mesh.indices[3 * t + 2])
+        let pa = SIMD3<Double>(mesh.positions[a]), pb = SIMD3<Double>(mesh.positions[b]), pc = SIMD3<Double>(mesh.positions[c])
+        let n = crossD(pb - pa, pc - pa)
+        if a == b || b == c || a == c || (n * n).sum() == 0 { removed += 1; continue }
+        kept.append(contentsOf: [UInt32(a), UInt32(b), UInt32(c)])
+        keptMaterials?.append(mesh.materialIDs![t])
+    }
+    mesh.indices = kept
+    mesh.materialIDs = keptMaterials
+    if let materials = mesh.materialIDs {
+        var owner = [Int32](repeating: -1, count: mesh.vertexCount)
+        var copies: [Int64: UInt32] = [:]
+        for corner in mesh.indices.indices {
+            let v = Int(mesh.indices[corner]), m = materials[corner / 3]
+            if owner[v] == -1 { owner[v] = m; continue }
+            if owner[v] == m { continue }
+            let key = Int64(v) << 32 | Int64(m)
+            if let copy = copies[key] { mesh.indices[corner] = copy; continue }
+            let copy = UInt32(mesh.appendCopy(of: v))
+            copies[key] = copy
+            mesh.indices[corner] = copy
+        }
+    }
+    return removed
+}
+
+extension Mesh {
+    /// Appends a copy of vertex `v` (all attributes) and returns its index.
+    mutating func appendCopy(of v: Int) -> Int {
+        positions.append(positions[v])
+        if let a = normals?[v] { normals!.append(a) }
+        if let a = tangents?[v] { tangents!.append(a) }
+        if let a = uv0?[v] { uv0!.append(a) }
+        if let a = uv1?[v] { uv1!.append(a) }
+        if let a = colors?[v] { colors!.append(a) }
+        if let a = joints?[v] { joints!.append(a) }
+        if let a = weights?[v] { weights!.append(a) }
+        for i in targets.indices {
+            if let a = targets[i].positions?[v] { targets[i].positions!.append(a) }
+            if let a = targets[i].normals?[v] { targets[i].normals!.append(a) }
+            if let a = targets[i].tangents?[v] { targets[i].tangents!.append(a) }
+        }
+        return positions.count - 1
+    }
+}
+
+// MARK: - The decimator
+
+private final class Decimator {
+    let options: DecimationOptions
+    var mesh: Mesh
+    let alloc = ScopedAllocator()
+
+    // Sizes.
+    let wedgeCount: Int
+    let triangleCount: Int
+    var positionCount = 0
+    let attributeCount: Int            // continuous attribute components in the quadric
+
+    // Normalization: p' = (p − center) · scale.
+    var center = SIMD3<Double>(0, 0, 0)
+    var scale = 1.0
+
+    // Triangles: corners hold wedge ids; `alive` per triangle.
+    let corners: UnsafeMutableBufferPointer<UInt32>
+    let alive: UnsafeMutableBufferPointer<Bool>
+    var liveTriangles = 0
+
+    // Wedges.
+    let positionOf: UnsafeMutableBufferPointer<UInt32>     // wedge → position
+    let nextWedge: UnsafeMutableBufferPointer<UInt32>      // wedge → next wedge of its position (UInt32.max ends)
+    var attributes: UnsafeMutableBufferPointer<Float>!     // wedge × attributeCount, weighted
+    var attributeQuadrics: UnsafeMutableBufferPointer<Quadric>!
+    var gradients: UnsafeMutableBufferPointer<AttributeGradient>!  // wedge × attributeCount
+
+    // Positions.
+    var points: UnsafeMutableBufferPointer<SIMD3<Double>>!
+    var quadrics: UnsafeMutableBufferPointer<Quadric>!
+    var firstWedge: UnsafeMutableBufferPointer<UInt32>!
+    var kind: UnsafeMutableBufferPointer<VertexKind>!
+    var chainPrev: UnsafeMutableBufferPointer<UInt32>!     // neighbours along a border or seam
+    var chainNext: UnsafeMutableBufferPointer<UInt32>!
+    var version: UnsafeMutableBufferPointer<UInt32>!
+    var removed: UnsafeMutableBufferPointer<Bool>!
+    var moved: UnsafeMutableBufferPointer<Bool>!
+
+    // Corner lists: position → first corner, corner → next corner (UInt32.max ends).
+    var firstCorner: UnsafeMutableBufferPointer<UInt32>!
+    let nextCorner: UnsafeMutableBufferPointer<UInt32>
+
+    // Heap (binary, min-cost first, stale entries skipped on pop).
+    var heap: [HeapEntry] = []
+
+    // Scratch.
+    var neighbours0: [UInt32] = []
+    var neighbours1: [UInt32] = []
+    var wedgeFrom: [UInt32] = []
+    var wedgeTo: [UInt32] = []
+
+    var maxErrorSeen = 0.0
+    let debug = ProcessInfo.processInfo.environment["DECIM_DEBUG"] != nil
+    static let none = UInt32.max
+
+    init(mesh: Mesh, options: DecimationOptions) {
+        self.mesh = mesh
+        self.options = options
+        wedgeCount = mesh.vertexCount
+        triangleCount = mesh.triangleCount
+        var k = 0
+        if mesh.normals != nil, options.normalWeight > 0 { k += 3 }
+        if mesh.uv0 != nil, options.uvWeight > 0 { k += 2 }
+        if mesh.uv1 != nil, options.uvWeight > 0 { k += 2 }
+        if mesh.colors != nil, options.colorWeight > 0 { k += 4 }
+        attributeCount = k
+        corners = alloc.make(mesh.indices.count, 0)
+        for i in mesh.indices.indices { corners[i] = mesh.indices[i] }
+        alive = alloc.make(triangleCount, true)
+        liveTriangles = triangleCount
+        positionOf = alloc.make(wedgeCount, 0)
+        nextWedge = alloc.make(wedgeCount, Decimator.none)
+        nextCorner = alloc.make(mesh.indices.count, Decimator.none)
+    }
+
+    // MARK: Stage 2: positions
+
+    /// Groups wedges by exact position (meshoptimizer's remap) and normalizes positions so
+    /// that the bounding-box diagonal is 1 and the centre is the origin.
+    func weldPositions() {
+        let b = mesh.bounds
+        let lo = SIMD3<Double>(b.min), hi = SIMD3<Double>(b.max)
+        center = (lo + hi) / 2
+        let diagonal = ((hi - lo) * (hi - lo)).sum().squareRoot()
+        scale = diagonal > 0 ? 1 / diagonal : 1
+        var table: [SIMD3<Float>: UInt32] = [:]
+        table.reserveCapacity(wedgeCount)
+        var first: [UInt32] = []
+        var pts: [SIMD3<Double>] = []
+        for w in 0..<wedgeCount {
+            let p = mesh.positions[w]
+            if let existing = table[p] {
+                positionOf[w] = existing
+                nextWedge[w] = first[Int(existing)]
+                first[Int(existing)] = UInt32(w)
+            } else {
+                let id = UInt32(pts.count)
+                table[p] = id
+                positionOf[w] = id
+                first.append(UInt32(w))
+                pts.append((SIMD3<Double>(p) - center) * scale)
+            }
+        }
+        positionCount = pts.count
+        points = alloc.make(positionCount, SIMD3<Double>(0, 0, 0))
+        firstWedge = alloc.make(positionCount, 0)
+        for i in 0..<positionCount { points[i] = pts[i]; firstWedge[i] = first[i] }
+        quadrics = alloc.make(positionCount, Quadric())
+        kind = alloc.make(positionCount, .manifold)
+        chainPrev = alloc.make(positionCount, Decimator.none)
+        chainNext = alloc.make(positionCount, Decimator.none)
+        version = alloc.make(positionCount, 0)
+        removed = alloc.make(positionCount, false)
+        moved = alloc.make(positionCount, false)
+        firstCorner = alloc.make(positionCount, Decimator.none)
+    }
+
+    // MARK: Stage 3: adjacency
+
+    /// Position → triangle-corner lists (singly linked through `nextCorner`). Dead
+    /// triangles are unlinked lazily as lists are walked.
+    func buildCornerLists() {
+        for c in stride(from: corners.count - 1, through: 0, by: -1) {
+            let p = Int(positionOf[Int(corners[c])])
+            nextCorner[c] = firstCorner[p]
+            firstCorner[p] = UInt32(c)
+        }
+    }
+
+    @inline(__always) func pos(_ corner: Int) -> UInt32 { positionOf[Int(corners[corner])] }
+    @inline(__always) func cornerBase(_ c: Int) -> Int { c - c % 3 }
+
+    /// Walks the live corners of position `p`, unlinking dead ones.
+    @inline(__always) func forEachCorner(_ p: UInt32, _ body: (Int) -> Void) {
+        var prev = Decimator.none
+        var c = firstCorner[Int(p)]
+        while c != Decimator.none {
+            let next = nextCorner[Int(c)]
+            if alive[Int(c) / 3] {
+                body(Int(c))
+                prev = c
+            } else if prev == Decimator.none {
+                firstCorner[Int(p)] = next
+            } else {
+                nextCorner[Int(prev)] = next
+            }
+            c = next
+        }
+    }
+
+    // MARK: Stage 4: classification
+
+    /// Sorts positions into manifold, border (one open boundary through it), seam (two
+    /// wedges whose open edges pair up along one line of positions) and locked (anything
+    /// else: corners where seams meet, non-manifold fans, locked borders). Border and seam
+    /// positions remember their two neighbours along the line in `chainPrev/chainNext`.
+    func classifyPositions() {
+        // Count, per position, open half-edges in position space (borders) and in wedge
+        // space only (seams; material borders are seams after prepareTriangles).
+        var borderOut = [UInt32](repeating: Decimator.none, count: positionCount)
+        var borderIn = [UInt32](repeating: Decimator.none, count: positionCount)
+        var seamA = [UInt32](repeating: Decimator.none, count: positionCount)
+        var seamB = [UInt32](repeating: Decimator.none, count: positionCount)
+        var seamHalfEdges = [UInt8](repeating: 0, count: positionCount)
+        var bad = [Bool](repeating: false, count: positionCount)
+        let materials = mesh.materialIDs
+        for t in 0..<triangleCount {
+            for k in 0..<3 {
+                let c0 = 3 * t + k, c1 = 3 * t + (k + 1) % 3
+                let w0 = corners[c0], w1 = corners[c1]
+                let p0 = positionOf[Int(w0)], p1 = positionOf[Int(w1)]
+                // Twins: triangles around p1 holding the directed edge p1 → p0.
+                var positionTwins = 0, wedgeTwins = 0
+                forEachCorner(p1) { c in
+                    let base = self.cornerBase(c)
+                    let next = base + (c - base + 1) % 3
+                    if self.pos(next) == p0 {
+                        positionTwins += 1
+                        if self.corners[c] == w1, self.corners[next] == w0,
+                           materials == nil || materials![base / 3] == materials![t] { wedgeTwins += 1 }
+                    }
+                }
+                if positionTwins > 1 { bad[Int(p0)] = true; bad[Int(p1)] = true }
+                if positionTwins == 0 {
+                    if borderOut[Int(p0)] != Decimator.none { bad[Int(p0)] = true }
+                    if borderIn[Int(p1)] != Decimator.none { bad[Int(p1)] = true }
+                    borderOut[Int(p0)] = p1; borderIn[Int(p1)] = p0
+                } else if wedgeTwins == 0 {
+                    // A seam half-edge: record its far position at both ends.
+                    for (a, b) in [(p0, p1), (p1, p0)] {
+                        seamHalfEdges[Int(a)] &+= 1
+                        if seamA[Int(a)] == Decimator.none || seamA[Int(a)] == b { seamA[Int(a)] = b }
+                        else if seamB[Int(a)] == Decimator.none || seamB[Int(a)] == b { seamB[Int(a)] = b }
+                        else { bad[Int(a)] = true }
+                    }
+                }
+            }
+        }
+        for p in 0..<positionCount {
+            var wedges = 0
+            var w = firstWedge[p]
+            while w != Decimator.none { wedges += 1; w = nextWedge[Int(w)] }
+            let hasBorder = borderOut[p] != Decimator.none || borderIn[p] != Decimator.none
+            let hasSeam = seamHalfEdges[p] > 0
+            if bad[p] || (hasBorder && hasSeam) {
+                kind[p] = .locked
+            } else if hasBorder {
+                if borderOut[p] != Decimator.none, borderIn[p] != Decimator.none, wedges == 1, !options.lockBorders {
+                    kind[p] = .border; chainNext[p] = borderOut[p]; chainPrev[p] = borderIn[p]
+                } else {
+                    kind[p] = .locked
+                }
+            } else if hasSeam {
+                // Two wedges, each side's two open half-edges: 4 seam half-edge ends, 2 neighbours.
+                if wedges == 2, seamHalfEdges[p] == 4, seamA[p] != Decimator.none, seamB[p] != Decimator.none {
+                    kind[p] = .seam; chainPrev[p] = seamA[p]; chainNext[p] = seamB[p]
+                } else {
+                    kind[p] = .locked
+                }
+            } else {
+                kind[p] = wedges == 1 ? .manifold : .locked
+            }
+        }
+    }
+
+    // MARK: Stage 5: quadrics
+
+    /// Area-weighted plane quadrics per position, boundary planes along borders and seams
+    /// (Garland–Heckbert §6), and Hoppe's attribute quadrics per wedge.
+    func fillQuadrics() {
+        let k = attributeCount
+        if k > 0 {
+            attributes = alloc.make(wedgeCount * k, 0)
+            attributeQuadrics = alloc.make(wedgeCount, Quadric())
+            gradients = alloc.make(wedgeCount * k, AttributeGradient())
+            for w in 0..<wedgeCount {
+                var o = w * k
+                func put(_ v: Float, _ weight: Double) { attributes[o] = v * Float(weight); o += 1 }
+                if let n = mesh.normals, options.normalWeight > 0 { for i in 0..<3 { put(n[w][i], options.normalWeight) } }
+                if let uv = mesh.uv0, options.uvWeight > 0 { for i in 0..<2 { put(uv[w][i], options.uvWeight) } }
+                if let uv = mesh.uv1, options.uvWeight > 0 { for i in 0..<2 { put(uv[w][i], options.uvWeight) } }
+                if let col = mesh.colors, options.colorWeight > 0 { for i in 0..<4 { put(col[w][i], options.colorWeight) } }
+            }
+        }
+        for t in 0..<triangleCount {
+            let w0 = Int(corners[3 * t]), w1 = Int(corners[3 * t + 1]), w2 = Int(corners[3 * t + 2])
+            let p0 = points[Int(positionOf[w0])], p1 = points[Int(positionOf[w1])], p2 = points[Int(positionOf[w2])]
+            let e1 = p1 - p0, e2 = p2 - p0
+            let n = crossD(e1, e2)
+            let n2 = (n * n).sum()
+            let len = n2.squareRoot()
+            guard len > 0 else { continue }
+            let area = 0.5 * len
+            let unit = n / len
+            let q = Quadric(plane: unit, d: -(unit * p0).sum(), weight: area)
+            quadrics[Int(positionOf[w0])] += q
+            quadrics[Int(positionOf[w1])] += q
+            quadrics[Int(positionOf[w2])] += q
+            if k > 0 {
+                // Hoppe 1999: s(p) = g·p + d over the triangle; g = ((s1−s0)(e2×n) + (s2−s0)(n×e1)) / |n|².
+                let u = crossD(e2, n) / n2, v = crossD(n, e1) / n2
+                var aq = Quadric()
+                aq.w = area
+                var grads = [AttributeGradient](repeating: AttributeGradient(), count: k)
+                for j in 0..<k {
+                    let s0 = Double(attributes[w0 * k + j]), s1 = Double(attributes[w1 * k + j]), s2 = Double(attributes[w2 * k + j])
+                    let g = (s1 - s0) * u + (s2 - s0) * v
+                    let d = s0 - (g * p0).sum()
+                    aq.a00 += area * g.x * g.x; aq.a11 += area * g.y * g.y; aq.a22 += area * g.z * g.z
+                    aq.a01 += area * g.x * g.y; aq.a02 += area * g.x * g.z; aq.a12 += area * g.y * g.z
+                    aq.b0 += area * g.x * d; aq.b1 += area * g.y * d; aq.b2 += area * g.z * d
+                    aq.c += area * d * d
+                    grads[j] = AttributeGradient(gx: area * g.x, gy: area * g.y, gz: area * g.z, gd: area * d)
+                }
+                for w in [w0, w1, w2] {
+                    attributeQuadrics[w] += aq
+                    for j in 0..<k { gradients[w * k + j] += grads[j] }
+                }
+            }
+            // Boundary planes: perpendicular to the face through each open edge.
+            for e in 0..<3 {
+                let pa = positionOf[Int(corners[3 * t + e])], pb = positionOf[Int(corners[3 * t + (e + 1) % 3])]
+                let isBorder = kind[Int(pa)] != .manifold && kind[Int(pb)] != .manifold
+                    && (chainNext[Int(pa)] == pb || chainPrev[Int(pa)] == pb || kind[Int(pa)] == .locked || kind[Int(pb)] == .locked)
+                guard isBorder, isOpenEdge(pa, pb, triangle: t) else { continue }
+                let a = points[Int(pa)], b = points[Int(pb)]
+                let edge = b - a
+                let edgeLength2 = (edge * edge).sum()
+                guard edgeLength2 > 0 else { continue }
+                let perp = crossD(edge, unit)
+                let pl = (perp * perp).sum().squareRoot()
+                guard pl > 0 else { continue }
+                let pn = perp / pl
+                let weight = (kind[Int(pa)] == .seam || kind[Int(pb)] == .seam) ? 1.0 : 10.0
+                let bq = Quadric(plane: pn, d: -(pn * a).sum(), weight: weight * edgeLength2)
+                var bq0 = bq; bq0.w = 0   // constraint planes do not count as surface area
+                quadrics[Int(pa)] += bq0
+                quadrics[Int(pb)] += bq0
+            }
+        }
+    }
+
+    /// True when the half-edge pa → pb of triangle `t` has no twin with the same wedges
+    /// (a border, a seam or a material border).
+    func isOpenEdge(_ pa: UInt32, _ pb: UInt32, triangle t: Int) -> Bool {
+        var twin = false
+        let materials = mesh.materialIDs
+        forEachCorner(pb) { c in
+            let base = self.cornerBase(c)
+            let next = base + (c - base + 1) % 3
+            if self.pos(next) == pa {
+                // Same wedges on both sides means a smooth interior edge.
+                let mine = self.wedgesOfEdge(t, pa, pb)
+                if self.corners[c] == mine.1, self.corners[next] == mine.0,
+                   materials == nil || materials![base / 3] == materials![t] { twin = true }
+            }
+        }
+        return !twin
+    }
+
+    func wedgesOfEdge(_ t: Int, _ pa: UInt32, _ pb: UInt32) -> (UInt32, UInt32) {
+        var wa = Decimator.none, wb = Decimator.none
+        for e in 0..<3 {
+            let w = corners[3 * t + e]
+            if positionOf[Int(w)] == pa { wa = w }
+            if positionOf[Int(w)] == pb { wb = w }
+        }
+        return (wa, wb)
+    }
+
+    // MARK: Stage 6: collapse costs
+
+    /// Where P0 → P1 would put the survivor, and the error there; nil when the kinds do not
+    /// allow this direction (meshoptimizer's kCanCollapse plus the along-the-line rule).
+    func evaluateCollapse(_ p0: UInt32, _ p1: UInt32) -> (cost: Double, point: SIMD3<Double>)? {
+        let k0 = kind[Int(p0)], k1 = kind[Int(p1)]
+        var optimal = false
+        switch k0 {
+        case .locked: return nil
+        case .manifold: optimal = k1 == .manifold
+        case .border, .seam:
+            // Along the line only, into the same kind or into a locked end of the line.
+            guard k1 == k0 || k1 == .locked, chainNext[Int(p0)] == p1 || chainPrev[Int(p0)] == p1 else { return nil }
+            optimal = k1 == k0
+        }
+        let q = quadrics[Int(p0)] + quadrics[Int(p1)]
+        var point = points[Int(p1)]
+        var cost: Double
+        if optimal {
+            let a = points[Int(p0)], b = points[Int(p1)]
+            if let m = q.minimizer() {
+                // Keep the optimum near the edge: far-away minimizers come from nearly
+                // singular quadrics and make long, thin triangles.
+                let edge = b - a
+                let l2 = (edge * edge).sum()
+                let t = l2 > 0 ? ((m - a) * edge).sum() / l2 : 0
+                let foot = a + Swift.max(0, Swift.min(1, t)) * edge
+                let off = m - foot
+                point = (off * off).sum() <= l2 ? m : foot
+                cost = totalError(q, p0, p1, point)
+                // Prefer an endpoint when it is as good: exact corners stay exact.
+                let slack = cost * 1e-4 + 1e-13 * Double(q.w)
+                for c in [b, a] {
+                    let e = totalError(q, p0, p1, c)
+                    if e <= cost + slack { cost = e; point = c; break }
+                }
+            } else {
+                let mid = (a + b) / 2
+                cost = totalError(q, p0, p1, b)
+                for c in [a, mid] {
+                    let e = totalError(q, p0, p1, c)
+                    if e < cost { cost = e; point = c }
+                }
+            }
+        } else {
+            cost = totalError(q, p0, p1, point)
+        }
+        return (cost, point)
+    }
+
+    /// Position error plus, with attributes, Hoppe's attribute error at the optimal
+    /// attribute values, merging each wedge of P0 with its partner wedge of P1.
+    @inline(__always) func totalError(_ q: Quadric, _ p0: UInt32, _ p1: UInt32, _ point: SIMD3<Double>) -> Double {
+        var e = q.error(point)
+        guard attributeCount > 0 else { return e }
+        guard mapWedges(p0, p1) else { return .infinity }
+        let k = attributeCount
+        for i in wedgeFrom.indices {
+            let a = Int(wedgeFrom[i]), b = Int(wedgeTo[i])
+            let aq = attributeQuadrics[a] + attributeQuadrics[b]
+            var err = aq.error(point)
+            let weight = Double(aq.w)
+            if weight > 0 {
+                for j in 0..<k {
+                    var g = gradients[a * k + j]; g += gradients[b * k + j]
+                    let s = g.dot(point)
+                    err -= s * s / weight
+                }
+            }
+            e += Swift.max(err, 0)
+        }
+        // Wedges of P1 that receive nothing still move with the position.
+        var w = firstWedge[Int(p1)]
+        while w != Decimator.none {
+            if !wedgeTo.contains(w) {
+                let aq = attributeQuadrics[Int(w)]
+                var err = aq.error(point)
+                let weight = Double(aq.w)
+                if weight > 0 {
+                    for j in 0..<k { let s = gradients[Int(w) * k + j].dot(point); err -= s * s / weight }
+                }
+                e += Swift.max(err, 0)
+            }
+            w = nextWedge[Int(w)]
+        }
+        return e
+    }
+
+    /// Pairs each live wedge of P0 with the wedge of P1 that shares a triangle with it
+    /// (into `wedgeFrom/wedgeTo`). False when some wedge of P0 has no partner.
+    func mapWedges(_ p0: UInt32, _ p1: UInt32) -> Bool {
+        wedgeFrom.removeAll(keepingCapacity: true)
+        wedgeTo.removeAll(keepingCapacity: true)
+        var ok = true
+        var w = firstWedge[Int(p0)]
+        // Fast path: one wedge on each side.
+        if nextWedge[Int(w)] == Decimator.none, nextWedge[Int(firstWedge[Int(p1)])] == Decimator.none {
+            wedgeFrom.append(w); wedgeTo.append(firstWedge[Int(p1)])
+            return true
+        }
+        forEachCorner(p0) { c in
+            let base = self.cornerBase(c)
+            for e in 0..<3 where self.pos(base + e) == p1 {
+                let from = self.corners[c], to = self.corners[base + e]
+                if let i = self.wedgeFrom.firstIndex(of: from) {
+                    if self.wedgeTo[i] != to { ok = false }
+                } else {
+                    self.wedgeFrom.append(from); self.wedgeTo.append(to)
+                }
+            }
+        }
+        guard ok else { return false }
+        w = firstWedge[Int(p0)]
+        while w != Decimator.none {
+            if !wedgeFrom.contains(w), wedgeIsUsed(w, p0) { return false }
+            w = nextWedge[Int(w)]
+        }
+        return true
+    }
+
+    func wedgeIsUsed(_ w: UInt32, _ p: UInt32) -> Bool {
+        var used = false
+        forEachCorner(p) { c in if self.corners[c] == w { used = true } }
+        return used
+    }
+
+    // MARK: Stage 7: validity
+
+    /// The link condition (manifold result) and the normal test (no flips, no slivers
+    /// turned over) for P0 → P1 with the survivor at `point`.
+    func checkCollapse(_ p0: UInt32, _ p1: UInt32, _ point: SIMD3<Double>) -> Bool {
+        neighbours0.removeAll(keepingCapacity: true)
+        neighbours1.removeAll(keepingCapacity: true)
+        var ok = true
+        let minCos = options.minNormalCosine
+        forEachCorner(p0) { c in
+            let base = self.cornerBase(c)
+            let i = c - base
+            let qa = self.pos(base + (i + 1) % 3), qb = self.pos(base + (i + 2) % 3)
+            if qa != p1, !self.neighbours0.contains(qa) { self.neighbours0.append(qa) }
+            if qb != p1, !self.neighbours0.contains(qb) { self.neighbours0.append(qb) }
+            if qa == p1 || qb == p1 { return }
+            if ok, !self.keepsOrientation(self.points[Int(p0)], point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
+        }
+        guard ok else { return false }
+        let p1Moves = point != points[Int(p1)]
+        forEachCorner(p1) { c in
+            let base = self.cornerBase(c)
+            let i = c - base
+            let qa = self.pos(base + (i + 1) % 3), qb = self.pos(base + (i + 2) % 3)
+            if qa != p0, !self.neighbours1.contains(qa) { self.neighbours1.append(qa) }
+            if qb != p0, !self.neighbours1.contains(qb) { self.neighbours1.append(qb) }
+            if qa == p0 || qb == p0 { return }
+            if ok, p1Moves, !self.keepsOrientation(self.points[Int(p1)], point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
+        }
+        guard ok else { return false }
+        // Link condition: the only common neighbours are the apexes of the shared triangles.
+        var common = 0
+        for n in neighbours0 where neighbours1.contains(n) { common += 1 }
+        var apexes = 0
+        forEachCorner(p0) { c in
+            let base = self.cornerBase(c)
+            let i = c - base
+            let qa = self.pos(base + (i + 1) % 3), qb = self.pos(base + (i + 2) % 3)
+            if qa == p1 || qb == p1 { apexes += 1 }
+        }
+        return common == apexes && apexes > 0
+    }
+
+    /// True when triangle (moving, a, b) keeps its facing when `moving` goes from `from` to `to`.
+    @inline(__always) func keepsOrientation(_ from: SIMD3<Double>, _ to: SIMD3<Double>,
+                                            _ a: SIMD3<Double>, _ b: SIMD3<Double>, _ minCos: Double) -> Bool {
+        let n0 = crossD(a - from, b - from)
+        let n1 = crossD(a - to, b - to)
+        let d = (n0 * n1).sum()
+        let l = ((n0 * n0).sum() * (n1 * n1).sum()).squareRoot()
+        return d > minCos * l && l > 0
+    }
+
+    // MARK: Stage 8: collapse
+
+    func performCollapse(_ p0: UInt32, _ p1: UInt32, _ point: SIMD3<Double>) {
+        _ = mapWedges(p0, p1)
+        let from = wedgeFrom, to = wedgeTo
+        // Blend parameter of the survivor along the edge, for skin weights and morph targets.
+        let a = points[Int(p1)], b = points[Int(p0)]
+        let edge = b - a
+        let l2 = (edge * edge).sum()
+        let t = l2 > 0 ? Swift.max(0, Swift.min(1, ((point - a) * edge).sum() / l2)) : 0
+        // Move P0's corners to P1 (or kill the triangles on the edge).
+        var c = firstCorner[Int(p0)]
+        while c != Decimator.none {
+            let next = nextCorner[Int(c)]
+            let tri = Int(c) / 3
+            if alive[tri] {
+                let base = Int(c) - Int(c) % 3
+                if pos(base) == p1 || pos(base + 1) == p1 || pos(base + 2) == p1 {
+                    alive[tri] = false
+                    liveTriangles -= 1
+                } else {
+                    let w = corners[Int(c)]
+                    if let i = from.firstIndex(of: w) { corners[Int(c)] = to[i] }
+                    nextCorner[Int(c)] = firstCorner[Int(p1)]
+                    firstCorner[Int(p1)] = c
+                }
+            }
+            c = next
+        }
+        firstCorner[Int(p0)] = Decimator.none
+        quadrics[Int(p1)] += quadrics[Int(p0)]
+        points[Int(p1)] = point
+        moved[Int(p1)] = true
+        removed[Int(p0)] = true
+        version[Int(p1)] &+= 1
+        version[Int(p0)] &+= 1
+        let k = attributeCount
+        for i in from.indices {
+            let wf = Int(from[i]), wt = Int(to[i])
+            if k > 0 {
+                attributeQuadrics[wt] += attributeQuadrics[wf]
+                for j in 0..<k { gradients[wt * k + j] += gradients[wf * k + j] }
+            }
+            blendCarriedAttributes(into: wt, from: wf, t: t)
+        }
+        // Keep the border/seam line linked.
+        if kind[Int(p0)] == .border || kind[Int(p0)] == .seam {
+            if chainNext[Int(p0)] == p1 {
+                let before = chainPrev[Int(p0)]
+                if chainPrev[Int(p1)] == p0 { chainPrev[Int(p1)] = before } else if chainNext[Int(p1)] == p0 { chainNext[Int(p1)] = before }
+                if before != Decimator.none {
+                    if chainNext[Int(before)] == p0 { chainNext[Int(before)] = p1 } else if chainPrev[Int(before)] == p0 { chainPrev[Int(before)] = p1 }
+                }
+            } else {
+                let after = chainNext[Int(p0)]
+                if chainNext[Int(p1)] == p0 { chainNext[Int(p1)] = after } else if chainPrev[Int(p1)] == p0 { chainPrev[Int(p1)] = after }
+                if after != Decimator.none {
+                    if chainPrev[Int(after)] == p0 { chainPrev[Int(after)] = p1 } else if chainNext[Int(after)] == p0 { chainNext[Int(after)] = p1 }
+                }
+            }
+        }
+    }
+
+    /// Skin weights and morph-target displacements: linear blend of the two wedges at the
+    /// survivor's parameter t along the edge (t = 0 keeps the survivor's own values).
+    func blendCarriedAttributes(into wt: Int, from wf: Int, t: Double) {
+        guard t > 0 else { return }
+        let tf = Float(t)
+        if let joints = mesh.joints, let weights = mesh.weights {
+            var j = joints[wt]
+            let w = SkinWeights.blend(joints[wt], weights[wt], joints[wf], weights[wf], t: tf, into: &j)
+            mesh.joints![wt] = j
+            mesh.weights![wt] = w
+        }
+        for i in mesh.targets.indices {
+            if let p = mesh.targets[i].positions { mesh.targets[i].positions![wt] = p[wt] + (p[wf] - p[wt]) * tf }
+            if let n = mesh.targets[i].normals { mesh.targets[i].normals![wt] = n[wt] + (n[wf] - n[wt]) * tf }
+            if let g = mesh.targets[i].tangents { mesh.targets[i].tangents![wt] = g[wt] + (g[wf] - g[wt]) * tf }
+        }
+    }
+
+    // MARK: Heap
+
+    func push(_ p0: UInt32, _ p1: UInt32) {
+        var best: (Double, UInt32, UInt32)?
+        if let (c, _) = evaluateCollapse(p0, p1) { best = (c, p0, p1) }
+        let symmetric = kind[Int(p0)] == .manifold && kind[Int(p1)] == .manifold
+        if !symmetric, let (c, _) = evaluateCollapse(p1, p0), best == nil || c < best!.0 { best = (c, p1, p0) }
+        guard let (cost, from, to) = best, cost.isFinite else { return }
+        heap.append(HeapEntry(cost: Float(cost), from: from, to: to, stamp: stamp(from, to)))
+        siftUp(heap.count - 1)
+    }
+
+    @inline(__always) func stamp(_ a: UInt32, _ b: UInt32) -> UInt32 { version[Int(a)] &* 0x9E37_79B1 ^ version[Int(b)] }
+
+    func siftUp(_ i0: Int) {
+        var i = i0
+        let e = heap[i]
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if heap[parent].cost <= e.cost { break }
+            heap[i] = heap[parent]; i = parent
+        }
+        heap[i] = e
+    }
+
+    func siftDown(_ i0: Int) {
+        var i = i0
+        let n = heap.count
+        let e = heap[i]
+        while true {
+            var child = 2 * i + 1
+            if child >= n { break }
+            if child + 1 < n, heap[child + 1].cost < heap[child].cost { child += 1 }
+            if heap[child].cost >= e.cost { break }
+            heap[i] = heap[child]; i = child
+        }
+        heap[i] = e
+    }
+
+    func popMin() -> HeapEntry? {
+        guard let top = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty { heap[0] = last; siftDown(0) }
+        return top
+    }
+
+    /// Drops stale entries and re-heapifies (keeps the heap linear in the live edges).
+    func compactHeap() {
+        heap.removeAll { removed[Int($0.from)] || removed[Int($0.to)] || $0.stamp != stamp($0.from, $0.to) }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+    }
+
+    // MARK: Driver
+
+    /// Pushes every live edge once (interior edges from the lower id side) and heapifies.
+    func rebuildHeap() {
+        heap.removeAll(keepingCapacity: true)
+        for t in 0..<triangleCount where alive[t] {
+            for e in 0..<3 {
+                let a = pos(3 * t + e), b = pos(3 * t + (e + 1) % 3)
+                if a < b || !hasDirectedEdge(b, a) { pushUnsorted(a, b) }
+            }
+        }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+    }
+
+    func run(target: Int, maxError: Double?) {
+        heap.reserveCapacity(triangleCount * 3 / 2 + 16)
+        let progress = options.showProgress && triangleCount > 200_000
+            ? ProgressBar("decimating", total: Swift.max(1, triangleCount - target)) : nil
+        // Collapses rejected by the link or normal test may become valid once their
+        // neighbourhood changes, so passes repeat while they make progress.
+        var pass = 0
+        while liveTriangles > target, pass < 16 {
+            rebuildHeap()
+            let before = liveTriangles
+            runPass(target: target, maxError: maxError, progress: progress)
+            pass += 1
+            if liveTriangles == before { break }
+        }
+        progress?.finish()
+        if debug {
+            for p in 0..<positionCount where !removed[p] && kind[p] != .manifold {
+                let P = UInt32(p)
+                for n in [chainPrev[p], chainNext[p]] where n != Decimator.none {
+                    let ev = evaluateCollapse(P, n)
+                    if let ev { print("  posErr", (quadrics[p] + quadrics[Int(n)]).error(ev.point), "w", (quadrics[p] + quadrics[Int(n)]).w, "wedges", wedgeFrom, wedgeTo) }
+                    print("final", p, kind[p], points[p] / scale + center, "->", n, removed[Int(n)], ev.map { $0.cost } as Any, ev.map { checkCollapse(P, n, $0.point) } as Any, ev.map { $0.point / scale + center } as Any)
+                }
+            }
+        }
+    }
+
+    func runPass(target: Int, maxError: Double?, progress: ProgressBar?) {
+        let maxCost = maxError.map { $0 * $0 }
+        var collapses = 0
+        var liveEdgesEstimate = heap.count
+        while liveTriangles > target, let entry = popMin() {
+            let p0 = entry.from, p1 = entry.to
+            if removed[Int(p0)] || removed[Int(p1)] || entry.stamp != stamp(p0, p1) { continue }
+            guard let (cost, point) = evaluateCollapse(p0, p1), cost.isFinite else { continue }
+            if let maxCost {
+                let q = quadrics[Int(p0)] + quadrics[Int(p1)]
+                let normalized = Double(q.w) > 0 ? q.error(point) / Double(q.w) : 0
+                if normalized > maxCost { continue }
+            }
+            guard checkCollapse(p0, p1, point) else {
+                if debug { print("reject", p0, p1, kind[Int(p0)], kind[Int(p1)], points[Int(p0)] / scale + center, points[Int(p1)] / scale + center, point / scale + center, neighbours0, neighbours1) }
+                continue
+            }
+            let q = quadrics[Int(p0)] + quadrics[Int(p1)]
+            if q.w > 0 { maxErrorSeen = Swift.max(maxErrorSeen, (q.error(point) / Double(q.w)).squareRoot()) }
+            performCollapse(p0, p1, point)
+            collapses += 1
+            // Re-cost every edge around the survivor.
+            neighbours1.removeAll(keepingCapacity: true)
+            forEachCorner(p1) { c in
+                let base = self.cornerBase(c)
+                let i = c - base
+                for n in [self.pos(base + (i + 1) % 3), self.pos(base + (i + 2) % 3)] where !self.neighbours1.contains(n) {
+                    self.neighbours1.append(n)
+                }
+            }
+            for n in neighbours1 { push(p1, n) }
+            if heap.count > 2 * liveEdgesEstimate + 1024 {
+                compactHeap()
+                liveEdgesEstimate = heap.count
+            }
+            if collapses & 4095 == 0 { progress?.update(triangleCount - liveTriangles) }
+        }
+    }
+
+    func pushUnsorted(_ a: UInt32, _ b: UInt32) {
+        var best: (Double, UInt32, UInt32)?
+        if let (c, _) = evaluateCollapse(a, b) { best = (c, a, b) }
+        let symmetric = kind[Int(a)] == .manifold && kind[Int(b)] == .manifold
+        if !symmetric, let (c, _) = evaluateCollapse(b, a), best == nil || c < best!.0 { best = (c, b, a) }
+        guard let (cost, from, to) = best, cost.isFinite else { return }
+        heap.append(HeapEntry(cost: Float(cost), from: from, to: to, stamp: stamp(from, to)))
+    }
+
+    func hasDirectedEdge(_ a: UInt32, _ b: UInt32) -> Bool {
+        var found = false
+        forEachCorner(a) { c in
+            let base = self.cornerBase(c)
+            if self.pos(base + (c - base + 1) % 3) == b { found = true }
+        }
+        return found
+    }
+
+    // MARK: Stage 9: result
+
+    /// Compacts live wedges (in input order) and triangles; moved positions get their
+    /// new point and, with attribute quadrics, the optimal attribute values there.
+    func writeResult() -> Mesh {
+        var used = [Int32](repeating: -1, count: wedgeCount)
+        var order: [Int] = []
+        var indices: [UInt32] = []
+        var materials: [Int32]? = mesh.materialIDs == nil ? nil : []
+        indices.reserveCapacity(liveTriangles * 3)
+        for t in 0..<triangleCount where alive[t] {
+            for e in 0..<3 { let w = Int(corners[3 * t + e]); if used[w] < 0 { used[w] = 0 } }
+        }
+        for w in 0..<wedgeCount where used[w] == 0 { used[w] = Int32(order.count); order.append(w) }
+        for t in 0..<triangleCount where alive[t] {
+            for e in 0..<3 { indices.append(UInt32(used[Int(corners[3 * t + e])])) }
+            materials?.append(mesh.materialIDs![t])
+        }
+        var out = Mesh(positions: [], indices: indices)
+        out.materialIDs = materials
+        let k = attributeCount
+        out.positions = order.map { w in
+            let p = positionOf[w]
+            return moved[Int(p)] ? SIMD3<Float>(points[Int(p)] / scale + center) : mesh.positions[w]
+        }
+        // Attributes: optimal values s = G·p / w for moved wedges (Hoppe 1999), else the input's.
+        func optimal(_ w: Int) -> [Float]? {
+            guard k > 0, moved[Int(positionOf[w])] else { return nil }
+            let aq = attributeQuadrics[w]
+            guard aq.w > 0 else { return nil }
+            let p = points[Int(positionOf[w])]
+            return (0..<k).map { Float(gradients[w * k + $0].dot(p) / Double(aq.w)) }
+        }
+        var normals = mesh.normals.map { n in order.map { n[$0] } }
+        var uv0 = mesh.uv0.map { uv in order.map { uv[$0] } }
+        var uv1 = mesh.uv1.map { uv in order.map { uv[$0] } }
+        var colors = mesh.colors.map { c in order.map { c[$0] } }
+        for (i, w) in order.enumerated() {
+            guard let s = optimal(w) else { continue }
+            var o = 0
+            if mesh.normals != nil, options.normalWeight > 0 {
+                let n = SIMD3<Float>(s[0], s[1], s[2]) / Float(options.normalWeight)
+                let l = (n * n).sum().squareRoot()
+                if l > 1e-6 { normals![i] = n / l }
+                o += 3
+            }
+            if mesh.uv0 != nil, options.uvWeight > 0 { uv0![i] = SIMD2(s[o], s[o + 1]) / Float(options.uvWeight); o += 2 }
+            if mesh.uv1 != nil, options.uvWeight > 0 { uv1![i] = SIMD2(s[o], s[o + 1]) / Float(options.uvWeight); o += 2 }
+            if mesh.colors != nil, options.colorWeight > 0 {
+                let c = SIMD4(s[o], s[o + 1], s[o + 2], s[o + 3]) / Float(options.colorWeight)
+                colors![i] = pointwiseMin(pointwiseMax(c, .zero), SIMD4(repeating: 1))
+            }
+        }
+        out.normals = normals; out.uv0 = uv0; out.uv1 = uv1; out.colors = colors
+        if let tangents = mesh.tangents {
+            out.tangents = order.enumerated().map { i, w in
+                var t = tangents[w]
+                if let n = out.normals?[i] {
+                    var v = SIMD3(t.x, t.y, t.z)
+                    v -= n * (v * n).sum()
+                    let l = (v * v).sum().squareRoot()
+                    if l > 1e-6 { v /= l; t = SIMD4(v.x, v.y, v.z, t.w) }
+                }
+                return t
+            }
+        }
+        out.joints = mesh.joints.map { j in order.map { j[$0] } }
+        out.weights = mesh.weights.map { w in order.map { w[$0] } }
+        out.targets = mesh.targets.map { target in
+            Mesh.MorphTarget(positions: target.positions.map { p in order.map { p[$0] } },
+                             normals: target.normals.map { n in order.map { n[$0] } },
+                             tangents: target.tangents.map { g in order.map { g[$0] } })
+        }
+        return out
+    }
+}
+
+// MARK: - Public entry point
+
+/// Decimates a triangle mesh by quadric-error edge collapse.
+///
+/// Returns the simplified mesh (vertices are a subset of the input's wedges, in input
+/// order, with moved positions and re-optimized attributes) and a report.
+///
+/// - Parameters:
+///   - mesh: indexed triangles; every attribute is carried. UV/normal seams (vertices with
+///     equal positions and different attributes) and material borders (`materialIDs`) are
+///     kept as lines: their vertices only collapse along them. Skin weights are blended and
+///     kept at ≤ 4 influences summing to 1. Degenerate triangles are dropped with a warning.
+///   - options: targets and weights; `options.validate()` is called first.
+/// - Throws: `DecimationError` for bad options or a mesh that fails `Mesh.validate()`.
+/// - Complexity: O(n log n) time, memory linear in the vertex count.
+public func decimate(_ mesh: Mesh, options: DecimationOptions) throws -> (mesh: Mesh, report: DecimationReport) {
+    try options.validate()
+    do { try mesh.validate() } catch let e as MeshError { throw DecimationError.invalidMesh(e) }
+
+    var report = DecimationReport()
+    report.trianglesIn = mesh.triangleCount
+    report.verticesIn = mesh.vertexCount
+
+    // 1. Clean triangles and split material borders into seams.
+    var work = mesh
+    report.degenerateTrianglesRemoved = prepareTriangles(&work)
+    if report.degenerateTrianglesRemoved > 0 {
+        report.warnings.append("\(report.degenerateTrianglesRemoved) degenerate (zero-area or repeated-corner) triangles removed")
+    }
+    let target = options.targetCount(input: mesh.triangleCount)
+    guard work.triangleCount > 0 else {
+        var empty = work; empty.indices = []
+        report.warnings.append("no triangles left to decimate")
+        return (empty, report)
+    }
+
+    // 2–5. Positions, adjacency, kinds and quadrics.
+    let decimator = Decimator(mesh: work, options: options)
+    decimator.weldPositions()
+    decimator.buildCornerLists()
+    decimator.classifyPositions()
+    decimator.fillQuadrics()
+    for p in 0..<decimator.positionCount where decimator.kind[p] == .locked { report.lockedPositions += 1 }
+
+    // 6–8. Collapse cheapest edges first until a target is reached.
+    decimator.run(target: target, maxError: options.maxError)
+
+    // 9. Compact.
+    let result = decimator.writeResult()
+    report.trianglesOut = result.triangleCount
+    report.verticesOut = result.vertexCount
+    report.error = decimator.maxErrorSeen
+    if result.triangleCount > target, options.maxError == nil {
+        report.warnings.append("stopped at \(result.triangleCount) triangles (target \(target)): no further collapse keeps the mesh manifold and unflipped")
+    }
+    return (result, report)
+}

@@ -1,0 +1,134 @@
+import AssetPipeline
+import ArgumentParser
+import Foundation
+
+/// `landmark asset optimize IN --out OUT.glb [--triangles N | --ratio R | --error E] [--lods …]`.
+struct AssetOptimize: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optimize",
+        abstract: "Decimate every mesh of an asset and write glTF (.glb or .gltf), optionally with LODs.",
+        discussion: """
+        LOD levels are written as separate files beside the output: OUT_lod1.glb, OUT_lod2.glb, …
+        Each is a complete asset (same nodes, skins, animations, materials) whose meshes are
+        decimated from the previous level to the given ratio of the input's triangles.
+        """
+    )
+
+    @Argument(help: "Input mesh (.glb, .gltf, .obj or .ply).")
+    var input: String
+
+    @Option(name: .long, help: "Output file (.glb or .gltf).")
+    var out: String
+
+    @Option(help: "Target triangle count for the whole asset.")
+    var triangles: Int?
+
+    @Option(help: "Target ratio of the input triangles, in (0, 1].")
+    var ratio: Double?
+
+    @Option(help: "Maximum error relative to each mesh's bounding-box diagonal, e.g. 0.002.")
+    var error: Double?
+
+    @Option(help: "LOD ratios of the input triangles, decreasing, e.g. 0.5,0.25,0.1.")
+    var lods: String?
+
+    @Flag(help: "Keep open borders exactly.")
+    var lockBorders = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func validate() throws {
+        if triangles == nil, ratio == nil, error == nil {
+            throw ValidationError("Give a target: --triangles N, --ratio R or --error E (e.g. --ratio 0.1).")
+        }
+        if let r = ratio, !(r > 0 && r <= 1) { throw ValidationError("--ratio must be in (0, 1], e.g. 0.25; got \(r).") }
+        if let t = triangles, t < 1 { throw ValidationError("--triangles must be at least 1; got \(t).") }
+        if let e = error, !(e >= 0) { throw ValidationError("--error must be ≥ 0, e.g. 0.002; got \(e).") }
+        let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+        guard ext == "glb" || ext == "gltf" else { throw ValidationError("--out must end in .glb or .gltf; got '\(out)'.") }
+        _ = try lodRatios()
+    }
+
+    func lodRatios() throws -> [Double] {
+        guard let lods else { return [] }
+        let parts = lods.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.allSatisfy({ $0 != nil && $0! > 0 && $0! < 1 }) else {
+            throw ValidationError("--lods takes decreasing ratios in (0, 1) separated by commas, e.g. 0.5,0.25,0.1; got '\(lods)'.")
+        }
+        let values = parts.map { $0! }
+        guard zip(values, values.dropFirst()).allSatisfy({ $0 > $1 }) else {
+            throw ValidationError("--lods ratios must decrease, e.g. 0.5,0.25,0.1; got '\(lods)'.")
+        }
+        return values
+    }
+
+    func run() async throws {
+        let start = Date()
+        let inputURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: out)
+        let asset = try AssetLoader.load(inputURL)
+        var decimation = DecimationOptions(targetTriangleCount: triangles, targetRatio: ratio, maxError: error)
+        decimation.lockBorders = lockBorders
+        let options = AssetOptimizeOptions(decimation: decimation, lodRatios: try lodRatios())
+        let (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)
+        try optimized.validate()
+        // Every level in memory first, then written (each file atomically).
+        let ext = outURL.pathExtension
+        let base = outURL.deletingPathExtension()
+        var written: [(String, Int)] = []
+        try optimized.write(to: outURL)
+        written.append((outURL.path, fileSize(outURL)))
+        for (i, lod) in lodAssets.enumerated() {
+            let url = URL(fileURLWithPath: base.path + "_lod\(i + 1)." + ext)
+            try lod.write(to: url)
+            written.append((url.path, fileSize(url)))
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let summary = OptimizeSummary(input: input, output: written.map(\.0), trianglesIn: report.trianglesIn,
+                                      trianglesOut: report.output.triangles, error: report.output.error,
+                                      seconds: seconds, bytesIn: inputSize(inputURL, asset), bytesOut: written.map(\.1),
+                                      lods: report.lods, warnings: report.warnings)
+        if json {
+            let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        } else {
+            for w in report.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+            print("triangles  \(report.trianglesIn) → \(report.output.triangles)")
+            print(String(format: "error      %.3g of the bounding-box diagonal", report.output.error))
+            for (i, lod) in report.lods.enumerated() {
+                print(String(format: "lod%d       %d triangles (ratio %.3g), error %.3g → %@", i + 1, lod.triangles, lod.ratio ?? 0, lod.error, written[i + 1].0))
+            }
+            print(String(format: "time       %.2f s", seconds))
+            print("bytes      \(summary.bytesIn) → \(summary.bytesOut.first ?? 0) (\(out))")
+        }
+    }
+
+    struct OptimizeSummary: Codable {
+        var input: String
+        var output: [String]
+        var trianglesIn: Int
+        var trianglesOut: Int
+        var error: Double
+        var seconds: Double
+        var bytesIn: Int
+        var bytesOut: [Int]
+        var lods: [AssetLevelReport]
+        var warnings: [String]
+    }
+
+    func fileSize(_ url: URL) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
+    }
+
+    /// The input file plus the buffers and images it refers to by relative path.
+    func inputSize(_ url: URL, _ asset: GLTFAsset) -> Int {
+        var total = fileSize(url)
+        guard url.pathExtension.lowercased() == "gltf" else { return total }
+        let dir = url.deletingLastPathComponent()
+        let uris = asset.document.buffers.compactMap(\.uri) + asset.document.images.compactMap(\.uri)
+        for uri in uris where !uri.hasPrefix("data:") {
+            total += fileSize(dir.appendingPathComponent(uri.removingPercentEncoding ?? uri))
+        }
+        return total
+    }
+}

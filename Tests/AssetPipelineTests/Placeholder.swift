@@ -1,1 +1,0 @@
-// Tests for AssetPipeline live in this folder.
