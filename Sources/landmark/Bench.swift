@@ -4,6 +4,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a benchmark and print its figures as JSON.",
-        subcommands: [BenchBatch.self, BenchDecimate.self]
+        subcommands: [BenchBatch.self, BenchDecimate.self, BenchRetarget.self]
     )
 }

@@ -6,6 +6,6 @@ struct Landmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "landmark",
         abstract: "LandmarkAR: visual positioning, asset optimization and motion retargeting for landmark AR.",
-        subcommands: [Asset.self, Bench.self, BatchCommand.self]
+        subcommands: [Asset.self, Bench.self, BatchCommand.self, Mocap.self]
     )
 }

@@ -1,2 +1,0 @@
-// Motion: see README.md. (module under construction)
-import Geometry

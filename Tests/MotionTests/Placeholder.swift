@@ -1,1 +1,0 @@
-// Tests for Motion live in this folder.
