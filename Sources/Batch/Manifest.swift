@@ -5,7 +5,7 @@ import Yams
 ///
 /// ```yaml
 /// version: 1
-/// defaults:                      # per kind, under each job's own fields
+/// defaults:                      # per kind, under each job's own fields (a job's field wins whole)
 ///   optimize: {targets: {ratio: 0.25}, atlas: true}
 ///   retarget: {character: assets/hero.glb, fps: 30}
 /// jobs:

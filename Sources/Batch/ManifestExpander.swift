@@ -103,7 +103,9 @@ struct ManifestExpander {
         } catch let error {
             return invalid(error.field, error.message, line: error.line)
         }
-        let parameters = (ManifestValue.object(defaults[kindName] ?? [:]).merged(with: .object(fields))).objectValue ?? [:]
+        // A job's field replaces the default's field as a whole (targets are alternatives:
+        // `triangles` in a job must not be combined with a default `ratio`).
+        let parameters = (defaults[kindName] ?? [:]).merging(fields) { _, job in job }
         for spec in kind.parameters where spec.required && parameters[spec.key] == nil {
             return invalid(spec.key, "missing (\(spec.help))")
         }
