@@ -25,6 +25,7 @@ struct BenchBatch: ParsableCommand {
 
         let loadBefore = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
         var pairs: [[String: Double]] = []
+        var concurrency: [Int] = []
         for repeatIndex in 0..<max(1, repeats) {
             var seconds: [Int: Double] = [:]
             var cpu: [Int: Double] = [:]
@@ -38,6 +39,7 @@ struct BenchBatch: ParsableCommand {
                 guard summary.done == jobs else { throw ValidationError("benchmark jobs failed: \(summary.failures)") }
                 seconds[count] = summary.wallSeconds
                 cpu[count] = childCPUSeconds() - cpuBefore
+                if count == workers { concurrency.append(maxConcurrentJobs(try store.records())) }
             }
             let one = seconds[1] ?? 0, many = seconds[workers] ?? 0
             pairs.append(["seconds1Worker": (one * 1000).rounded() / 1000, "secondsNWorkers": (many * 1000).rounded() / 1000,
@@ -52,6 +54,9 @@ struct BenchBatch: ParsableCommand {
             "cores": ProcessInfo.processInfo.activeProcessorCount,
             "loadAverageBefore": loadBefore, "loadAverageAfter": loadAfter,
             "runs": pairs, "medianSpeedup": speedups[speedups.count / 2],
+            "maxConcurrentJobsNWorkers": concurrency.max() ?? 0,
+            "schedulerAutogroup": (try? String(contentsOfFile: "/proc/sys/kernel/sched_autogroup_enabled", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) == "1",
         ]
         let data = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
         print(String(decoding: data, as: UTF8.self))
@@ -63,4 +68,20 @@ private func childCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// The largest number of jobs whose [startedAt, finishedAt] intervals overlap.
+private func maxConcurrentJobs(_ records: [JobRecord]) -> Int {
+    var events: [(Double, Int)] = []
+    for record in records {
+        guard let start = record.startedAt, let end = record.finishedAt else { continue }
+        events.append((start, 1))
+        events.append((end, -1))
+    }
+    var current = 0, best = 0
+    for (_, delta) in events.sorted(by: { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }) {
+        current += delta
+        best = max(best, current)
+    }
+    return best
 }
