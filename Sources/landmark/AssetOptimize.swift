@@ -26,7 +26,7 @@ struct AssetOptimize: AsyncParsableCommand {
     @Option(help: "Target ratio of the input triangles, in (0, 1].")
     var ratio: Double?
 
-    @Option(help: "Maximum error relative to each mesh's bounding-box diagonal, e.g. 0.002.")
+    @Option(help: "Maximum error relative to each mesh's bounding-box diagonal, e.g. 0.002. With --triangles or --ratio it defaults to 0.01, so that seams and borders are not torn to reach a count; pass --error 1 to reach the count at any cost.")
     var error: Double?
 
     @Option(help: "LOD ratios of the input triangles, decreasing, e.g. 0.5,0.25,0.1.")
@@ -37,6 +37,9 @@ struct AssetOptimize: AsyncParsableCommand {
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
+
+    /// meshoptimizer's default `target_error` too: 1 % of the diagonal.
+    static let defaultMaxError = 0.01
 
     func validate() throws {
         if triangles == nil, ratio == nil, error == nil {
@@ -67,7 +70,8 @@ struct AssetOptimize: AsyncParsableCommand {
         let start = Date()
         let inputURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: out)
         let asset = try AssetLoader.load(inputURL)
-        var decimation = DecimationOptions(targetTriangleCount: triangles, targetRatio: ratio, maxError: error)
+        var decimation = DecimationOptions(targetTriangleCount: triangles, targetRatio: ratio,
+                                           maxError: error ?? AssetOptimize.defaultMaxError)
         decimation.lockBorders = lockBorders
         let options = AssetOptimizeOptions(decimation: decimation, lodRatios: try lodRatios())
         let (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)

@@ -105,33 +105,43 @@ public enum PLYReader {
         var indices: [UInt32] = []
         for e in elements {
             let names = e.properties.map(\.name)
-            let hasNormal = ["nx", "ny", "nz"].allSatisfy(names.contains)
+            func index(_ n: String) -> Int? { names.firstIndex(of: n) }
+            let xyz = [index("x"), index("y"), index("z")]
+            let nxyz = [index("nx"), index("ny"), index("nz")]
+            let hasNormal = nxyz.allSatisfy { $0 != nil }
             let uvNames = [("s", "t"), ("u", "v"), ("texture_u", "texture_v")].first { names.contains($0.0) && names.contains($0.1) }
-            let hasColor = ["red", "green", "blue"].allSatisfy(names.contains)
+            let uvIndex = uvNames.map { (index($0.0)!, index($0.1)!) }
+            let rgba = [index("red"), index("green"), index("blue")]
+            let alphaIndex = index("alpha")
+            let hasColor = rgba.allSatisfy { $0 != nil }
+            let colorScale: Double = {
+                guard let r = rgba[0] else { return 1 }
+                let type = e.properties[r].type
+                return type.contains("float") || type == "double" ? 1 : (size(type) == 1 ? 255 : 65535)
+            }()
+            var scalars = [Double](repeating: 0, count: e.properties.count)
             for _ in 0..<e.count {
-                var scalars: [String: Double] = [:]
-                for p in e.properties {
+                for (k, p) in e.properties.enumerated() {
                     if let countType = p.listCountType {
                         let n = Int(try next(countType))
                         var list: [UInt32] = []
+                        list.reserveCapacity(n)
                         for _ in 0..<n { list.append(UInt32(truncatingIfNeeded: Int(try next(p.type)))) }
                         if e.name == "face", p.name == "vertex_indices" || p.name == "vertex_index", n >= 3 {
-                            for i in 1..<(n - 1) { indices.append(contentsOf: [list[0], list[i], list[i + 1]]) }
+                            for i in 1..<(n - 1) { indices.append(list[0]); indices.append(list[i]); indices.append(list[i + 1]) }
                         }
                     } else {
-                        let value = try next(p.type)
-                        if e.name == "vertex" { scalars[p.name] = value }
+                        scalars[k] = try next(p.type)
                     }
                 }
                 guard e.name == "vertex" else { continue }
-                positions.append(SIMD3(Float(scalars["x"] ?? 0), Float(scalars["y"] ?? 0), Float(scalars["z"] ?? 0)))
-                if hasNormal { normals.append(SIMD3(Float(scalars["nx"]!), Float(scalars["ny"]!), Float(scalars["nz"]!))) }
-                if let (u, v) = uvNames { uvs.append(SIMD2(Float(scalars[u]!), 1 - Float(scalars[v]!))) }
+                positions.append(SIMD3(Float(xyz[0].map { scalars[$0] } ?? 0), Float(xyz[1].map { scalars[$0] } ?? 0),
+                                       Float(xyz[2].map { scalars[$0] } ?? 0)))
+                if hasNormal { normals.append(SIMD3(Float(scalars[nxyz[0]!]), Float(scalars[nxyz[1]!]), Float(scalars[nxyz[2]!]))) }
+                if let (u, v) = uvIndex { uvs.append(SIMD2(Float(scalars[u]), 1 - Float(scalars[v]))) }
                 if hasColor {
-                    let type = e.properties.first { $0.name == "red" }!.type
-                    let scale: Double = type.contains("float") || type == "double" ? 1 : (size(type) == 1 ? 255 : 65535)
-                    colors.append(SIMD4(Float(scalars["red"]! / scale), Float(scalars["green"]! / scale),
-                                        Float(scalars["blue"]! / scale), Float((scalars["alpha"] ?? scale) / scale)))
+                    colors.append(SIMD4(Float(scalars[rgba[0]!] / colorScale), Float(scalars[rgba[1]!] / colorScale),
+                                        Float(scalars[rgba[2]!] / colorScale), Float(alphaIndex.map { scalars[$0] / colorScale } ?? 1)))
                 }
             }
         }

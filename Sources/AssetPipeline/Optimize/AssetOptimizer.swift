@@ -100,7 +100,7 @@ public func optimizeAsset(_ asset: GLTFAsset, options: AssetOptimizeOptions,
             var o = options
             if let r = options.targetRatio { o.targetRatio = nil; o.targetTriangleCount = Int((Double(groups[i].merged.triangleCount) * r).rounded()) }
             let (out, r) = try decimate(input, options: o)
-            for w in r.warnings where !w.hasPrefix("stopped") { report.warnings.append("meshes[\(groups[i].mesh)]: \(w)") }
+            for w in r.warnings { report.warnings.append("meshes[\(groups[i].mesh)]: \(w)") }
             outs.append(out)
             level.triangles += out.triangleCount
             level.vertices += out.vertexCount
@@ -115,7 +115,6 @@ public func optimizeAsset(_ asset: GLTFAsset, options: AssetOptimizeOptions,
     for ratio in options.lodRatios {
         var o = perMesh
         o.targetRatio = ratio
-        o.maxError = nil
         let (lod, lodReport) = try decimateAll(previous, options: o)
         report.lods.append(lodReport)
         levels.append(lod)

@@ -199,53 +199,66 @@ private final class Decimator {
     // Sizes.
     let wedgeCount: Int
     let triangleCount: Int
-    var positionCount = 0
+    let positionCount: Int
     let attributeCount: Int            // continuous attribute components in the quadric
 
     // Normalization: p' = (p − center) · scale.
-    var center = SIMD3<Double>(0, 0, 0)
-    var scale = 1.0
+    let center: SIMD3<Double>
+    let scale: Double
 
     // Triangles: corners hold wedge ids; `alive` per triangle.
     let corners: UnsafeMutableBufferPointer<UInt32>
+    let cornerPositions: UnsafeMutableBufferPointer<UInt32>   // position of each corner (saves an indirection)
     let alive: UnsafeMutableBufferPointer<Bool>
-    var liveTriangles = 0
 
     // Wedges.
     let positionOf: UnsafeMutableBufferPointer<UInt32>     // wedge → position
     let nextWedge: UnsafeMutableBufferPointer<UInt32>      // wedge → next wedge of its position (UInt32.max ends)
-    var attributes: UnsafeMutableBufferPointer<Float>!     // wedge × attributeCount, weighted
-    var attributeQuadrics: UnsafeMutableBufferPointer<Quadric>!
-    var gradients: UnsafeMutableBufferPointer<AttributeGradient>!  // wedge × attributeCount
+    let attributes: UnsafeMutableBufferPointer<Float>      // wedge × attributeCount, weighted
+    let attributeQuadrics: UnsafeMutableBufferPointer<Quadric>
+    let gradients: UnsafeMutableBufferPointer<AttributeGradient>  // wedge × attributeCount
 
     // Positions.
-    var points: UnsafeMutableBufferPointer<SIMD3<Double>>!
-    var quadrics: UnsafeMutableBufferPointer<Quadric>!
-    var firstWedge: UnsafeMutableBufferPointer<UInt32>!
-    var kind: UnsafeMutableBufferPointer<VertexKind>!
-    var chainPrev: UnsafeMutableBufferPointer<UInt32>!     // neighbours along a border or seam
-    var chainNext: UnsafeMutableBufferPointer<UInt32>!
-    var version: UnsafeMutableBufferPointer<UInt32>!
-    var removed: UnsafeMutableBufferPointer<Bool>!
-    var moved: UnsafeMutableBufferPointer<Bool>!
+    let points: UnsafeMutableBufferPointer<SIMD3<Double>>
+    let quadrics: UnsafeMutableBufferPointer<Quadric>
+    let firstWedge: UnsafeMutableBufferPointer<UInt32>
+    let kind: UnsafeMutableBufferPointer<VertexKind>
+    let chainPrev: UnsafeMutableBufferPointer<UInt32>      // neighbours along a border or seam
+    let chainNext: UnsafeMutableBufferPointer<UInt32>
+    let version: UnsafeMutableBufferPointer<UInt32>
+    let removed: UnsafeMutableBufferPointer<Bool>
+    let moved: UnsafeMutableBufferPointer<Bool>
 
     // Corner lists: position → first corner, corner → next corner (UInt32.max ends).
-    var firstCorner: UnsafeMutableBufferPointer<UInt32>!
+    let firstCorner: UnsafeMutableBufferPointer<UInt32>
     let nextCorner: UnsafeMutableBufferPointer<UInt32>
 
-    // Heap (binary, min-cost first, stale entries skipped on pop).
-    var heap: [HeapEntry] = []
+    // Heap (binary, min-cost first, stale entries skipped on pop). Its storage is fixed:
+    // stale entries are compacted away before it could fill up.
+    let heapEntries: UnsafeMutableBufferPointer<HeapEntry>
 
-    // Scratch.
-    var neighbours0: [UInt32] = []
-    var neighbours1: [UInt32] = []
-    var wedgeFrom: [UInt32] = []
-    var wedgeTo: [UInt32] = []
+    // Scratch lists with unchecked storage (valences beyond `scratchCapacity` reject the
+    // collapse), and counters kept behind a pointer so that hot loops pay no exclusivity checks.
+    static let scratchCapacity = 4096
+    let neighbours0: UnsafeMutablePointer<UInt32>
+    let neighbours1: UnsafeMutablePointer<UInt32>
+    let wedgeMap: UnsafeMutablePointer<UInt32>              // pairs (from, to), at most 4
+    let counters: UnsafeMutablePointer<Int>
+
+    var heapCount: Int { get { counters[0] } set { counters[0] = newValue } }
+    var liveTriangles: Int { get { counters[1] } set { counters[1] = newValue } }
+    var neighbourCount0: Int { get { counters[2] } set { counters[2] = newValue } }
+    var neighbourCount1: Int { get { counters[3] } set { counters[3] = newValue } }
+    var wedgePairs: Int { get { counters[4] } set { counters[4] = newValue } }
 
     var maxErrorSeen = 0.0
-    let debug = ProcessInfo.processInfo.environment["DECIM_DEBUG"] != nil
+    let debugTiming = ProcessInfo.processInfo.environment["DECIM_TIMING"] != nil
+    var passes = 0
     static let none = UInt32.max
 
+    /// Allocates everything and welds positions: wedges with the exact same position form
+    /// one position (meshoptimizer's remap); positions are normalized so that the
+    /// bounding-box diagonal is 1 and the centre is the origin.
     init(mesh: Mesh, options: DecimationOptions) {
         self.mesh = mesh
         self.options = options
@@ -259,27 +272,25 @@ private final class Decimator {
         attributeCount = k
         corners = alloc.make(mesh.indices.count, 0)
         for i in mesh.indices.indices { corners[i] = mesh.indices[i] }
+        cornerPositions = alloc.make(mesh.indices.count, 0)
         alive = alloc.make(triangleCount, true)
-        liveTriangles = triangleCount
         positionOf = alloc.make(wedgeCount, 0)
         nextWedge = alloc.make(wedgeCount, Decimator.none)
         nextCorner = alloc.make(mesh.indices.count, Decimator.none)
-    }
+        attributes = alloc.make(wedgeCount * k, 0)
+        attributeQuadrics = alloc.make(k > 0 ? wedgeCount : 0, Quadric())
+        gradients = alloc.make(wedgeCount * k, AttributeGradient())
 
-    // MARK: Stage 2: positions
-
-    /// Groups wedges by exact position (meshoptimizer's remap) and normalizes positions so
-    /// that the bounding-box diagonal is 1 and the centre is the origin.
-    func weldPositions() {
         let b = mesh.bounds
         let lo = SIMD3<Double>(b.min), hi = SIMD3<Double>(b.max)
-        center = (lo + hi) / 2
+        let center = (lo + hi) / 2
         let diagonal = ((hi - lo) * (hi - lo)).sum().squareRoot()
-        scale = diagonal > 0 ? 1 / diagonal : 1
+        let scale = diagonal > 0 ? 1 / diagonal : 1
+        self.center = center
+        self.scale = scale
         var table: [SIMD3<Float>: UInt32] = [:]
         table.reserveCapacity(wedgeCount)
         var first: [UInt32] = []
-        var pts: [SIMD3<Double>] = []
         for w in 0..<wedgeCount {
             let p = mesh.positions[w]
             if let existing = table[p] {
@@ -287,17 +298,21 @@ private final class Decimator {
                 nextWedge[w] = first[Int(existing)]
                 first[Int(existing)] = UInt32(w)
             } else {
-                let id = UInt32(pts.count)
+                let id = UInt32(first.count)
                 table[p] = id
                 positionOf[w] = id
                 first.append(UInt32(w))
-                pts.append((SIMD3<Double>(p) - center) * scale)
             }
         }
-        positionCount = pts.count
+        table = [:]
+        for c in 0..<corners.count { cornerPositions[c] = positionOf[Int(corners[c])] }
+        positionCount = first.count
         points = alloc.make(positionCount, SIMD3<Double>(0, 0, 0))
         firstWedge = alloc.make(positionCount, 0)
-        for i in 0..<positionCount { points[i] = pts[i]; firstWedge[i] = first[i] }
+        for i in 0..<positionCount {
+            firstWedge[i] = first[i]
+            points[i] = (SIMD3<Double>(mesh.positions[Int(first[i])]) - center) * scale
+        }
         quadrics = alloc.make(positionCount, Quadric())
         kind = alloc.make(positionCount, .manifold)
         chainPrev = alloc.make(positionCount, Decimator.none)
@@ -306,6 +321,15 @@ private final class Decimator {
         removed = alloc.make(positionCount, false)
         moved = alloc.make(positionCount, false)
         firstCorner = alloc.make(positionCount, Decimator.none)
+        // Undirected edges ≤ 3T/2 + border edges/2; stale entries are compacted away before
+        // the heap fills. 2T entries = 64 bytes per vertex on a closed mesh.
+        heapEntries = alloc.make(triangleCount * 2 + 2 * Decimator.scratchCapacity + 64,
+                                 HeapEntry(cost: 0, from: 0, to: 0, stamp: 0))
+        neighbours0 = alloc.make(Decimator.scratchCapacity, 0).baseAddress!
+        neighbours1 = alloc.make(Decimator.scratchCapacity, 0).baseAddress!
+        wedgeMap = alloc.make(8, 0).baseAddress!
+        counters = alloc.make(8, 0).baseAddress!
+        liveTriangles = triangleCount
     }
 
     // MARK: Stage 3: adjacency
@@ -320,7 +344,7 @@ private final class Decimator {
         }
     }
 
-    @inline(__always) func pos(_ corner: Int) -> UInt32 { positionOf[Int(corners[corner])] }
+    @inline(__always) func pos(_ corner: Int) -> UInt32 { cornerPositions[corner] }
     @inline(__always) func cornerBase(_ c: Int) -> Int { c - c % 3 }
 
     /// Walks the live corners of position `p`, unlinking dead ones.
@@ -423,9 +447,6 @@ private final class Decimator {
     func fillQuadrics() {
         let k = attributeCount
         if k > 0 {
-            attributes = alloc.make(wedgeCount * k, 0)
-            attributeQuadrics = alloc.make(wedgeCount, Quadric())
-            gradients = alloc.make(wedgeCount * k, AttributeGradient())
             for w in 0..<wedgeCount {
                 var o = w * k
                 func put(_ v: Float, _ weight: Double) { attributes[o] = v * Float(weight); o += 1 }
@@ -525,7 +546,7 @@ private final class Decimator {
 
     /// Where P0 → P1 would put the survivor, and the error there; nil when the kinds do not
     /// allow this direction (meshoptimizer's kCanCollapse plus the along-the-line rule).
-    func evaluateCollapse(_ p0: UInt32, _ p1: UInt32) -> (cost: Double, point: SIMD3<Double>)? {
+    @inline(__always) func evaluateCollapse(_ p0: UInt32, _ p1: UInt32) -> (cost: Double, point: SIMD3<Double>)? {
         let k0 = kind[Int(p0)], k1 = kind[Int(p1)]
         var optimal = false
         switch k0 {
@@ -551,19 +572,23 @@ private final class Decimator {
                 let off = m - foot
                 point = (off * off).sum() <= l2 ? m : foot
                 cost = totalError(q, p0, p1, point)
-                // Prefer an endpoint when it is as good: exact corners stay exact.
+                // Prefer an endpoint when it is as good: exact corners stay exact. Only
+                // near-zero errors (flat or straight regions) are worth the two evaluations.
                 let slack = cost * 1e-4 + 1e-13 * Double(q.w)
-                for c in [b, a] {
-                    let e = totalError(q, p0, p1, c)
-                    if e <= cost + slack { cost = e; point = c; break }
+                if cost <= 1e-9 * q.w {
+                let eb = totalError(q, p0, p1, b)
+                if eb <= cost + slack { cost = eb; point = b } else {
+                    let ea = totalError(q, p0, p1, a)
+                    if ea <= cost + slack { cost = ea; point = a }
+                }
                 }
             } else {
                 let mid = (a + b) / 2
                 cost = totalError(q, p0, p1, b)
-                for c in [a, mid] {
-                    let e = totalError(q, p0, p1, c)
-                    if e < cost { cost = e; point = c }
-                }
+                let ea = totalError(q, p0, p1, a)
+                if ea < cost { cost = ea; point = a }
+                let em = totalError(q, p0, p1, mid)
+                if em < cost { cost = em; point = mid }
             }
         } else {
             cost = totalError(q, p0, p1, point)
@@ -577,117 +602,132 @@ private final class Decimator {
         var e = q.error(point)
         guard attributeCount > 0 else { return e }
         guard mapWedges(p0, p1) else { return .infinity }
-        let k = attributeCount
-        for i in wedgeFrom.indices {
-            let a = Int(wedgeFrom[i]), b = Int(wedgeTo[i])
-            let aq = attributeQuadrics[a] + attributeQuadrics[b]
-            var err = aq.error(point)
-            let weight = Double(aq.w)
-            if weight > 0 {
-                for j in 0..<k {
-                    var g = gradients[a * k + j]; g += gradients[b * k + j]
-                    let s = g.dot(point)
-                    err -= s * s / weight
-                }
-            }
-            e += Swift.max(err, 0)
+        for i in 0..<wedgePairs {
+            let a = Int(wedgeMap[2 * i]), b = Int(wedgeMap[2 * i + 1])
+            e += attributeError(attributeQuadrics[a] + attributeQuadrics[b], a, b, point)
         }
         // Wedges of P1 that receive nothing still move with the position.
         var w = firstWedge[Int(p1)]
         while w != Decimator.none {
-            if !wedgeTo.contains(w) {
-                let aq = attributeQuadrics[Int(w)]
-                var err = aq.error(point)
-                let weight = Double(aq.w)
-                if weight > 0 {
-                    for j in 0..<k { let s = gradients[Int(w) * k + j].dot(point); err -= s * s / weight }
-                }
-                e += Swift.max(err, 0)
-            }
+            var targeted = false
+            for i in 0..<wedgePairs where wedgeMap[2 * i + 1] == w { targeted = true }
+            if !targeted { e += attributeError(attributeQuadrics[Int(w)], Int(w), -1, point) }
             w = nextWedge[Int(w)]
         }
         return e
     }
 
+    /// Hoppe's attribute error of the (merged) wedge quadric at `point` with the optimal
+    /// attribute values s = G·p / w: Q(p) − Σ (G·p)² / w.
+    @inline(__always) func attributeError(_ aq: Quadric, _ a: Int, _ b: Int, _ point: SIMD3<Double>) -> Double {
+        let k = attributeCount
+        var err = aq.error(point)
+        let weight = aq.w
+        guard weight > 0 else { return err }
+        for j in 0..<k {
+            var g = gradients[a * k + j]
+            if b >= 0 { g += gradients[b * k + j] }
+            let s = g.dot(point)
+            err -= s * s / weight
+        }
+        return Swift.max(err, 0)
+    }
+
     /// Pairs each live wedge of P0 with the wedge of P1 that shares a triangle with it
-    /// (into `wedgeFrom/wedgeTo`). False when some wedge of P0 has no partner.
+    /// (into `wedgeMap`). False when some wedge of P0 has no partner or two partners.
     func mapWedges(_ p0: UInt32, _ p1: UInt32) -> Bool {
-        wedgeFrom.removeAll(keepingCapacity: true)
-        wedgeTo.removeAll(keepingCapacity: true)
-        var ok = true
-        var w = firstWedge[Int(p0)]
+        wedgePairs = 0
+        let w0 = firstWedge[Int(p0)], w1 = firstWedge[Int(p1)]
         // Fast path: one wedge on each side.
-        if nextWedge[Int(w)] == Decimator.none, nextWedge[Int(firstWedge[Int(p1)])] == Decimator.none {
-            wedgeFrom.append(w); wedgeTo.append(firstWedge[Int(p1)])
+        if nextWedge[Int(w0)] == Decimator.none, nextWedge[Int(w1)] == Decimator.none {
+            wedgeMap[0] = w0; wedgeMap[1] = w1; wedgePairs = 1
             return true
         }
+        var ok = true
         forEachCorner(p0) { c in
             let base = self.cornerBase(c)
             for e in 0..<3 where self.pos(base + e) == p1 {
                 let from = self.corners[c], to = self.corners[base + e]
-                if let i = self.wedgeFrom.firstIndex(of: from) {
-                    if self.wedgeTo[i] != to { ok = false }
-                } else {
-                    self.wedgeFrom.append(from); self.wedgeTo.append(to)
+                var found = false
+                for i in 0..<self.wedgePairs where self.wedgeMap[2 * i] == from {
+                    found = true
+                    if self.wedgeMap[2 * i + 1] != to { ok = false }
+                }
+                if !found {
+                    if self.wedgePairs == 4 { ok = false; return }
+                    self.wedgeMap[2 * self.wedgePairs] = from; self.wedgeMap[2 * self.wedgePairs + 1] = to
+                    self.wedgePairs += 1
                 }
             }
         }
         guard ok else { return false }
-        w = firstWedge[Int(p0)]
-        while w != Decimator.none {
-            if !wedgeFrom.contains(w), wedgeIsUsed(w, p0) { return false }
-            w = nextWedge[Int(w)]
+        // Every wedge of P0 still in use needs a partner.
+        var usedUnmapped = false
+        forEachCorner(p0) { c in
+            let w = self.corners[c]
+            var mapped = false
+            for i in 0..<self.wedgePairs where self.wedgeMap[2 * i] == w { mapped = true }
+            if !mapped { usedUnmapped = true }
         }
-        return true
-    }
-
-    func wedgeIsUsed(_ w: UInt32, _ p: UInt32) -> Bool {
-        var used = false
-        forEachCorner(p) { c in if self.corners[c] == w { used = true } }
-        return used
+        return !usedUnmapped
     }
 
     // MARK: Stage 7: validity
 
     /// The link condition (manifold result) and the normal test (no flips, no slivers
     /// turned over) for P0 → P1 with the survivor at `point`.
-    func checkCollapse(_ p0: UInt32, _ p1: UInt32, _ point: SIMD3<Double>) -> Bool {
-        neighbours0.removeAll(keepingCapacity: true)
-        neighbours1.removeAll(keepingCapacity: true)
+    @inline(__always) func checkCollapse(_ p0: UInt32, _ p1: UInt32, _ point: SIMD3<Double>) -> Bool {
+        // Every wedge of P0 needs one partner wedge of P1 (else its triangles would keep a
+        // vertex at the removed position).
+        guard mapWedges(p0, p1) else { return false }
+        var n0 = 0, n1 = 0, apexes = 0
         var ok = true
         let minCos = options.minNormalCosine
+        let cap = Decimator.scratchCapacity
+        let from0 = points[Int(p0)]
         forEachCorner(p0) { c in
+            guard ok else { return }
             let base = self.cornerBase(c)
             let i = c - base
             let qa = self.pos(base + (i + 1) % 3), qb = self.pos(base + (i + 2) % 3)
-            if qa != p1, !self.neighbours0.contains(qa) { self.neighbours0.append(qa) }
-            if qb != p1, !self.neighbours0.contains(qb) { self.neighbours0.append(qb) }
-            if qa == p1 || qb == p1 { return }
-            if ok, !self.keepsOrientation(self.points[Int(p0)], point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
+            for k in 0..<2 {
+                let q = k == 0 ? qa : qb
+                if q == p1 { continue }
+                var seen = false
+                for j in 0..<n0 where self.neighbours0[j] == q { seen = true; break }
+                if !seen { if n0 == cap { ok = false; return }; self.neighbours0[n0] = q; n0 += 1 }
+            }
+            if qa == p1 || qb == p1 { apexes += 1; return }
+            if !self.keepsOrientation(from0, point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
         }
-        guard ok else { return false }
-        let p1Moves = point != points[Int(p1)]
+        guard ok, apexes > 0 else { return false }
+        let from1 = points[Int(p1)]
+        let p1Moves = point != from1
         forEachCorner(p1) { c in
+            guard ok else { return }
             let base = self.cornerBase(c)
             let i = c - base
             let qa = self.pos(base + (i + 1) % 3), qb = self.pos(base + (i + 2) % 3)
-            if qa != p0, !self.neighbours1.contains(qa) { self.neighbours1.append(qa) }
-            if qb != p0, !self.neighbours1.contains(qb) { self.neighbours1.append(qb) }
+            for k in 0..<2 {
+                let q = k == 0 ? qa : qb
+                if q == p0 { continue }
+                var seen = false
+                for j in 0..<n1 where self.neighbours1[j] == q { seen = true; break }
+                if !seen { if n1 == cap { ok = false; return }; self.neighbours1[n1] = q; n1 += 1 }
+            }
             if qa == p0 || qb == p0 { return }
-            if ok, p1Moves, !self.keepsOrientation(self.points[Int(p1)], point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
+            if p1Moves, !self.keepsOrientation(from1, point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
         }
         guard ok else { return false }
+        neighbourCount0 = n0
+        neighbourCount1 = n1
         // Link condition: the only common neighbours are the apexes of the shared triangles.
         var common = 0
-        for n in neighbours0 where neighbours1.contains(n) { common += 1 }
-        var apexes = 0
-        forEachCorner(p0) { c in
-            let base = self.cornerBase(c)
-            let i = c - base
-            let qa = self.pos(base + (i + 1) % 3), qb = self.pos(base + (i + 2) % 3)
-            if qa == p1 || qb == p1 { apexes += 1 }
+        for i in 0..<n0 {
+            let q = neighbours0[i]
+            for j in 0..<n1 where neighbours1[j] == q { common += 1; break }
         }
-        return common == apexes && apexes > 0
+        return common == apexes
     }
 
     /// True when triangle (moving, a, b) keeps its facing when `moving` goes from `from` to `to`.
@@ -703,8 +743,8 @@ private final class Decimator {
     // MARK: Stage 8: collapse
 
     func performCollapse(_ p0: UInt32, _ p1: UInt32, _ point: SIMD3<Double>) {
-        _ = mapWedges(p0, p1)
-        let from = wedgeFrom, to = wedgeTo
+        _ = mapWedges(p0, p1)   // succeeded in checkCollapse
+        let pairs = wedgePairs
         // Blend parameter of the survivor along the edge, for skin weights and morph targets.
         let a = points[Int(p1)], b = points[Int(p0)]
         let edge = b - a
@@ -722,7 +762,8 @@ private final class Decimator {
                     liveTriangles -= 1
                 } else {
                     let w = corners[Int(c)]
-                    if let i = from.firstIndex(of: w) { corners[Int(c)] = to[i] }
+                    for i in 0..<pairs where wedgeMap[2 * i] == w { corners[Int(c)] = wedgeMap[2 * i + 1] }
+                    cornerPositions[Int(c)] = p1
                     nextCorner[Int(c)] = firstCorner[Int(p1)]
                     firstCorner[Int(p1)] = c
                 }
@@ -737,8 +778,8 @@ private final class Decimator {
         version[Int(p1)] &+= 1
         version[Int(p0)] &+= 1
         let k = attributeCount
-        for i in from.indices {
-            let wf = Int(from[i]), wt = Int(to[i])
+        for i in 0..<pairs {
+            let wf = Int(wedgeMap[2 * i]), wt = Int(wedgeMap[2 * i + 1])
             if k > 0 {
                 attributeQuadrics[wt] += attributeQuadrics[wf]
                 for j in 0..<k { gradients[wt * k + j] += gradients[wf * k + j] }
@@ -768,87 +809,138 @@ private final class Decimator {
     func blendCarriedAttributes(into wt: Int, from wf: Int, t: Double) {
         guard t > 0 else { return }
         let tf = Float(t)
-        if let joints = mesh.joints, let weights = mesh.weights {
-            var j = joints[wt]
-            let w = SkinWeights.blend(joints[wt], weights[wt], joints[wf], weights[wf], t: tf, into: &j)
+        if mesh.joints != nil, mesh.weights != nil {
+            // Read into locals first: holding the arrays would make each write copy them.
+            let ja = mesh.joints![wt], wa = mesh.weights![wt], jb = mesh.joints![wf], wb = mesh.weights![wf]
+            var j = ja
+            let w = SkinWeights.blend(ja, wa, jb, wb, t: tf, into: &j)
             mesh.joints![wt] = j
             mesh.weights![wt] = w
         }
         for i in mesh.targets.indices {
-            if let p = mesh.targets[i].positions { mesh.targets[i].positions![wt] = p[wt] + (p[wf] - p[wt]) * tf }
-            if let n = mesh.targets[i].normals { mesh.targets[i].normals![wt] = n[wt] + (n[wf] - n[wt]) * tf }
-            if let g = mesh.targets[i].tangents { mesh.targets[i].tangents![wt] = g[wt] + (g[wf] - g[wt]) * tf }
+            if mesh.targets[i].positions != nil {
+                let a = mesh.targets[i].positions![wt], b = mesh.targets[i].positions![wf]
+                mesh.targets[i].positions![wt] = a + (b - a) * tf
+            }
+            if mesh.targets[i].normals != nil {
+                let a = mesh.targets[i].normals![wt], b = mesh.targets[i].normals![wf]
+                mesh.targets[i].normals![wt] = a + (b - a) * tf
+            }
+            if mesh.targets[i].tangents != nil {
+                let a = mesh.targets[i].tangents![wt], b = mesh.targets[i].tangents![wf]
+                mesh.targets[i].tangents![wt] = a + (b - a) * tf
+            }
         }
     }
 
     // MARK: Heap
 
-    func push(_ p0: UInt32, _ p1: UInt32) {
+    /// The cheaper allowed direction of edge (a, b) as a heap entry, or nil.
+    @inline(__always) func entry(_ a: UInt32, _ b: UInt32) -> HeapEntry? {
         var best: (Double, UInt32, UInt32)?
-        if let (c, _) = evaluateCollapse(p0, p1) { best = (c, p0, p1) }
-        let symmetric = kind[Int(p0)] == .manifold && kind[Int(p1)] == .manifold
-        if !symmetric, let (c, _) = evaluateCollapse(p1, p0), best == nil || c < best!.0 { best = (c, p1, p0) }
-        guard let (cost, from, to) = best, cost.isFinite else { return }
-        heap.append(HeapEntry(cost: Float(cost), from: from, to: to, stamp: stamp(from, to)))
-        siftUp(heap.count - 1)
+        if let (c, _) = evaluateCollapse(a, b) { best = (c, a, b) }
+        let symmetric = kind[Int(a)] == .manifold && kind[Int(b)] == .manifold
+        if !symmetric, let (c, _) = evaluateCollapse(b, a), best == nil || c < best!.0 { best = (c, b, a) }
+        guard let (cost, from, to) = best, cost.isFinite else { return nil }
+        return HeapEntry(cost: Float(cost), from: from, to: to, stamp: stamp(from, to))
+    }
+
+    func push(_ a: UInt32, _ b: UInt32) {
+        guard let e = entry(a, b), heapCount < heapEntries.count else { return }
+        heapEntries[heapCount] = e
+        heapCount += 1
+        siftUp(heapCount - 1)
+    }
+
+    /// Appends without restoring the heap order (`heapify` follows).
+    func pushUnsorted(_ a: UInt32, _ b: UInt32) {
+        guard let e = entry(a, b), heapCount < heapEntries.count else { return }
+        heapEntries[heapCount] = e
+        heapCount += 1
     }
 
     @inline(__always) func stamp(_ a: UInt32, _ b: UInt32) -> UInt32 { version[Int(a)] &* 0x9E37_79B1 ^ version[Int(b)] }
 
-    func siftUp(_ i0: Int) {
+    // A 4-ary heap: half the levels of a binary heap, and the four children of a node
+    // share one cache line (4 × 16 bytes), which matters because popping is memory-bound.
+
+    @inline(__always) func siftUp(_ i0: Int) {
+        let heap = heapEntries
         var i = i0
         let e = heap[i]
         while i > 0 {
-            let parent = (i - 1) / 2
+            let parent = (i - 1) >> 2
             if heap[parent].cost <= e.cost { break }
             heap[i] = heap[parent]; i = parent
         }
         heap[i] = e
     }
 
-    func siftDown(_ i0: Int) {
+    @inline(__always) func siftDown(_ i0: Int, _ n: Int) {
+        let heap = heapEntries
         var i = i0
-        let n = heap.count
         let e = heap[i]
         while true {
-            var child = 2 * i + 1
-            if child >= n { break }
-            if child + 1 < n, heap[child + 1].cost < heap[child].cost { child += 1 }
-            if heap[child].cost >= e.cost { break }
+            let first = 4 * i + 1
+            if first >= n { break }
+            var child = first
+            var best = heap[first].cost
+            let last = Swift.min(first + 4, n)
+            var k = first + 1
+            while k < last {
+                let c = heap[k].cost
+                if c < best { best = c; child = k }
+                k += 1
+            }
+            if best >= e.cost { break }
             heap[i] = heap[child]; i = child
         }
         heap[i] = e
     }
 
+    func heapify() {
+        let n = heapCount
+        guard n > 1 else { return }
+        for i in stride(from: (n - 2) / 4, through: 0, by: -1) { siftDown(i, n) }
+    }
+
     func popMin() -> HeapEntry? {
-        guard let top = heap.first else { return nil }
-        let last = heap.removeLast()
-        if !heap.isEmpty { heap[0] = last; siftDown(0) }
+        let n = heapCount
+        guard n > 0 else { return nil }
+        let top = heapEntries[0]
+        heapEntries[0] = heapEntries[n - 1]
+        heapCount = n - 1
+        if n > 1 { siftDown(0, n - 1) }
         return top
     }
 
     /// Drops stale entries and re-heapifies (keeps the heap linear in the live edges).
     func compactHeap() {
-        heap.removeAll { removed[Int($0.from)] || removed[Int($0.to)] || $0.stamp != stamp($0.from, $0.to) }
-        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        var kept = 0
+        for i in 0..<heapCount {
+            let e = heapEntries[i]
+            if removed[Int(e.from)] || removed[Int(e.to)] || e.stamp != stamp(e.from, e.to) { continue }
+            heapEntries[kept] = e; kept += 1
+        }
+        heapCount = kept
+        heapify()
     }
 
     // MARK: Driver
 
     /// Pushes every live edge once (interior edges from the lower id side) and heapifies.
     func rebuildHeap() {
-        heap.removeAll(keepingCapacity: true)
+        heapCount = 0
         for t in 0..<triangleCount where alive[t] {
             for e in 0..<3 {
                 let a = pos(3 * t + e), b = pos(3 * t + (e + 1) % 3)
                 if a < b || !hasDirectedEdge(b, a) { pushUnsorted(a, b) }
             }
         }
-        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        heapify()
     }
 
     func run(target: Int, maxError: Double?) {
-        heap.reserveCapacity(triangleCount * 3 / 2 + 16)
         let progress = options.showProgress && triangleCount > 200_000
             ? ProgressBar("decimating", total: Swift.max(1, triangleCount - target)) : nil
         // Collapses rejected by the link or normal test may become valid once their
@@ -859,67 +951,44 @@ private final class Decimator {
             let before = liveTriangles
             runPass(target: target, maxError: maxError, progress: progress)
             pass += 1
+            passes = pass
             if liveTriangles == before { break }
         }
         progress?.finish()
-        if debug {
-            for p in 0..<positionCount where !removed[p] && kind[p] != .manifold {
-                let P = UInt32(p)
-                for n in [chainPrev[p], chainNext[p]] where n != Decimator.none {
-                    let ev = evaluateCollapse(P, n)
-                    if let ev { print("  posErr", (quadrics[p] + quadrics[Int(n)]).error(ev.point), "w", (quadrics[p] + quadrics[Int(n)]).w, "wedges", wedgeFrom, wedgeTo) }
-                    print("final", p, kind[p], points[p] / scale + center, "->", n, removed[Int(n)], ev.map { $0.cost } as Any, ev.map { checkCollapse(P, n, $0.point) } as Any, ev.map { $0.point / scale + center } as Any)
-                }
-            }
-        }
     }
 
     func runPass(target: Int, maxError: Double?, progress: ProgressBar?) {
         let maxCost = maxError.map { $0 * $0 }
         var collapses = 0
-        var liveEdgesEstimate = heap.count
+        var liveEdgesEstimate = heapCount
+        let slack = 2 * Decimator.scratchCapacity
         while liveTriangles > target, let entry = popMin() {
             let p0 = entry.from, p1 = entry.to
             if removed[Int(p0)] || removed[Int(p1)] || entry.stamp != stamp(p0, p1) { continue }
             guard let (cost, point) = evaluateCollapse(p0, p1), cost.isFinite else { continue }
-            if let maxCost {
-                let q = quadrics[Int(p0)] + quadrics[Int(p1)]
-                let normalized = Double(q.w) > 0 ? q.error(point) / Double(q.w) : 0
-                if normalized > maxCost { continue }
-            }
-            guard checkCollapse(p0, p1, point) else {
-                if debug { print("reject", p0, p1, kind[Int(p0)], kind[Int(p1)], points[Int(p0)] / scale + center, points[Int(p1)] / scale + center, point / scale + center, neighbours0, neighbours1) }
-                continue
-            }
             let q = quadrics[Int(p0)] + quadrics[Int(p1)]
-            if q.w > 0 { maxErrorSeen = Swift.max(maxErrorSeen, (q.error(point) / Double(q.w)).squareRoot()) }
+            let normalized = q.w > 0 ? q.error(point) / q.w : 0
+            if let maxCost, normalized > maxCost { continue }
+            guard checkCollapse(p0, p1, point) else { continue }
+            maxErrorSeen = Swift.max(maxErrorSeen, normalized.squareRoot())
             performCollapse(p0, p1, point)
             collapses += 1
-            // Re-cost every edge around the survivor.
-            neighbours1.removeAll(keepingCapacity: true)
-            forEachCorner(p1) { c in
-                let base = self.cornerBase(c)
-                let i = c - base
-                for n in [self.pos(base + (i + 1) % 3), self.pos(base + (i + 2) % 3)] where !self.neighbours1.contains(n) {
-                    self.neighbours1.append(n)
-                }
+            // Re-cost every edge around the survivor: its neighbours are those of P0 and P1
+            // that checkCollapse gathered.
+            var n1 = neighbourCount1
+            for i in 0..<neighbourCount0 {
+                let q = neighbours0[i]
+                var seen = false
+                for j in 0..<n1 where neighbours1[j] == q { seen = true; break }
+                if !seen, n1 < Decimator.scratchCapacity { neighbours1[n1] = q; n1 += 1 }
             }
-            for n in neighbours1 { push(p1, n) }
-            if heap.count > 2 * liveEdgesEstimate + 1024 {
+            if heapCount + n1 + slack > heapEntries.count || heapCount > 2 * liveEdgesEstimate + 1024 {
                 compactHeap()
-                liveEdgesEstimate = heap.count
+                liveEdgesEstimate = heapCount
             }
+            for j in 0..<n1 { push(p1, neighbours1[j]) }
             if collapses & 4095 == 0 { progress?.update(triangleCount - liveTriangles) }
         }
-    }
-
-    func pushUnsorted(_ a: UInt32, _ b: UInt32) {
-        var best: (Double, UInt32, UInt32)?
-        if let (c, _) = evaluateCollapse(a, b) { best = (c, a, b) }
-        let symmetric = kind[Int(a)] == .manifold && kind[Int(b)] == .manifold
-        if !symmetric, let (c, _) = evaluateCollapse(b, a), best == nil || c < best!.0 { best = (c, b, a) }
-        guard let (cost, from, to) = best, cost.isFinite else { return }
-        heap.append(HeapEntry(cost: Float(cost), from: from, to: to, stamp: stamp(from, to)))
     }
 
     func hasDirectedEdge(_ a: UInt32, _ b: UInt32) -> Bool {
@@ -945,6 +1014,7 @@ private final class Decimator {
             for e in 0..<3 { let w = Int(corners[3 * t + e]); if used[w] < 0 { used[w] = 0 } }
         }
         for w in 0..<wedgeCount where used[w] == 0 { used[w] = Int32(order.count); order.append(w) }
+
         for t in 0..<triangleCount where alive[t] {
             for e in 0..<3 { indices.append(UInt32(used[Int(corners[3 * t + e])])) }
             materials?.append(mesh.materialIDs![t])
@@ -1045,23 +1115,35 @@ public func decimate(_ mesh: Mesh, options: DecimationOptions) throws -> (mesh: 
     }
 
     // 2–5. Positions, adjacency, kinds and quadrics.
+    let clock = ContinuousClock()
+    var stamps: [(String, ContinuousClock.Instant)] = [("start", clock.now)]
     let decimator = Decimator(mesh: work, options: options)
-    decimator.weldPositions()
-    decimator.buildCornerLists()
-    decimator.classifyPositions()
-    decimator.fillQuadrics()
+    stamps.append(("weld", clock.now))
+    decimator.buildCornerLists(); stamps.append(("corners", clock.now))
+    decimator.classifyPositions(); stamps.append(("classify", clock.now))
+    decimator.fillQuadrics(); stamps.append(("quadrics", clock.now))
     for p in 0..<decimator.positionCount where decimator.kind[p] == .locked { report.lockedPositions += 1 }
 
     // 6–8. Collapse cheapest edges first until a target is reached.
     decimator.run(target: target, maxError: options.maxError)
 
+    stamps.append(("collapse", clock.now))
     // 9. Compact.
     let result = decimator.writeResult()
+    stamps.append(("write", clock.now))
+    if decimator.debugTiming {
+        let parts = zip(stamps, stamps.dropFirst()).map { "\($1.0) \($1.1 - $0.1)" }
+        FileHandle.standardError.write(Data("decimate: \(parts.joined(separator: ", ")), passes \(decimator.passes)\n".utf8))
+    }
     report.trianglesOut = result.triangleCount
     report.verticesOut = result.vertexCount
     report.error = decimator.maxErrorSeen
-    if result.triangleCount > target, options.maxError == nil {
-        report.warnings.append("stopped at \(result.triangleCount) triangles (target \(target)): no further collapse keeps the mesh manifold and unflipped")
+    if result.triangleCount > target {
+        if let limit = options.maxError {
+            report.warnings.append("stopped at \(result.triangleCount) triangles (target \(target)): further collapses exceed the error limit \(limit)")
+        } else {
+            report.warnings.append("stopped at \(result.triangleCount) triangles (target \(target)): no further collapse keeps the mesh manifold and unflipped")
+        }
     }
     return (result, report)
 }
