@@ -19,6 +19,9 @@ struct FootLocker {
     let driven: [Bool]
     let frameCount: Int
     let blendFrames: Int
+    /// Lock the foot horizontally too (false for in-place clips: the ground moves under the
+    /// character, so only the height is locked).
+    var horizontalLock = true
 
     private var footChains: [[Int]] { legs.map { l in (l.2..<T.count).filter { T.isAncestor(l.2, of: $0) } } }
 
@@ -71,7 +74,8 @@ struct FootLocker {
                     var w = 1.0
                     if f < c.lowerBound { w = smooth(1 - Double(c.lowerBound - f) / Double(blendFrames + 1)) }
                     if f > c.upperBound { w = smooth(1 - Double(f - c.upperBound) / Double(blendFrames + 1)) }
-                    if w > weight[s][f] { weight[s][f] = w; lockP[s][f] = mean; lockR[s][f] = r; lockToe[s][f] = toeR }
+                    let p = horizontalLock ? mean : Vec3(freeP[s][f].x, mean.y, freeP[s][f].z)
+                    if w > weight[s][f] { weight[s][f] = w; lockP[s][f] = p; lockR[s][f] = r; lockToe[s][f] = toeR }
                 }
             }
         }

@@ -25,6 +25,9 @@ public struct MotionReport: Codable, Sendable {
     public var meanRotationDifferenceDeg: Double?
     /// Mean angle between mapped source and target bone directions outside the IK legs (degrees).
     public var meanBoneDirectionDifferenceDeg: Double?
+    /// Mean angle between mapped source and target bone directions in the IK legs (degrees):
+    /// how far foot locking moves the legs from the performance.
+    public var meanLegDirectionDifferenceDeg: Double?
     /// Mean jerk of all joint positions (m/s³).
     public var jitterMeanJerk: Double
     public var ground: Double?
@@ -108,7 +111,7 @@ public struct MotionReport: Codable, Sendable {
             } }
         }
         // Rotation figures against the source.
-        var rotDiff: Double?, dirDiff: Double?, srcDuration: Double?
+        var rotDiff: Double?, dirDiff: Double?, legDiff: Double?, srcDuration: Double?
         if let srcPath = sourceOverride ?? extras?["source"]?.stringValue, FileManager.default.fileExists(atPath: srcPath) {
             let units = extras?["units"]?.stringValue.flatMap { BVHUnits($0) } ?? .auto
             let up = extras?["up"]?.stringValue.flatMap { UpAxis($0) } ?? .auto
@@ -135,19 +138,21 @@ public struct MotionReport: Codable, Sendable {
                 }
             }
             if count > 0 { rotDiff = total / Double(count) * 180 / .pi }
-            // Bone directions.
-            total = 0; count = 0
-            for r in BodyRole.allCases {
-                guard let nr = r.next, let t0 = tMap[r], let t1 = tMap[nr], let s0 = source.map[r], let s1 = source.map[nr],
-                      !ik.contains(sk.names[t0]) else { continue }
-                for f in 0..<m {
-                    let a = positions[f * n + t1] - positions[f * n + t0]
-                    let b = ref.sourceSamples[f].positions[s1] - ref.sourceSamples[f].positions[s0]
-                    guard length(a) > 1e-9, length(b) > 1e-9 else { continue }
-                    total += acos(max(-1, min(1, dot(normalize(a), normalize(b))))); count += 1
+            // Bone directions, outside and inside the IK legs.
+            for inLegs in [false, true] {
+                total = 0; count = 0
+                for r in BodyRole.allCases {
+                    guard let nr = r.next, let t0 = tMap[r], let t1 = tMap[nr], let s0 = source.map[r], let s1 = source.map[nr],
+                          ik.contains(sk.names[t0]) == inLegs else { continue }
+                    for f in 0..<m {
+                        let a = positions[f * n + t1] - positions[f * n + t0]
+                        let b = ref.sourceSamples[f].positions[s1] - ref.sourceSamples[f].positions[s0]
+                        guard length(a) > 1e-9, length(b) > 1e-9 else { continue }
+                        total += acos(max(-1, min(1, dot(normalize(a), normalize(b))))); count += 1
+                    }
                 }
+                if count > 0 { if inLegs { legDiff = total / Double(count) * 180 / .pi } else { dirDiff = total / Double(count) * 180 / .pi } }
             }
-            if count > 0 { dirDiff = total / Double(count) * 180 / .pi }
         }
         return MotionReport(
             animation: anims[index].name ?? "animation \(index)", frames: frames, fps: frames > 1 ? 1 / dt : 0,
@@ -155,7 +160,7 @@ public struct MotionReport: Codable, Sendable {
             contactFrames: floating.count, skateMmPerFrame: skate.isEmpty ? 0 : skate.reduce(0, +) / Double(skate.count),
             penetrationMaxMm: pen, framesBelow10mm: below,
             floatingMmInContact: floating.isEmpty ? 0 : floating.reduce(0, +) / Double(floating.count),
-            boneLengthMaxRelativeError: boneErr, meanRotationDifferenceDeg: rotDiff, meanBoneDirectionDifferenceDeg: dirDiff,
+            boneLengthMaxRelativeError: boneErr, meanRotationDifferenceDeg: rotDiff, meanBoneDirectionDifferenceDeg: dirDiff, meanLegDirectionDifferenceDeg: legDiff,
             jitterMeanJerk: jc > 0 ? jerk / Double(jc) : 0, ground: ground)
     }
 }

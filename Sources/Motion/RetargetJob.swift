@@ -98,7 +98,8 @@ public enum RetargetJob {
     /// Runs the whole job. `units`/`up` describe the BVH; `mapPath` is an optional override file.
     public static func run(bvhPath: String, characterPath: String, outPath: String, bvhOutPath: String? = nil,
                            mapPath: String? = nil, units: BVHUnits = .auto, up: UpAxis = .auto,
-                           options: RetargetOptions = RetargetOptions(), animationName: String? = nil) throws -> Summary {
+                           options: RetargetOptions = RetargetOptions(), animationName: String? = nil,
+                           keepExistingAnimations: Bool = false) throws -> Summary {
         let source = try MotionSource(bvh: BVHReader.read(path: bvhPath), units: units, up: up, label: "source \(bvhPath)")
         var (asset, rig, tMap) = try loadCharacter(characterPath)
         var opts = options
@@ -117,6 +118,8 @@ public enum RetargetJob {
         ]
         if let g = opts.ground { extras["ground"] = .number(g) }
         if let mapPath { extras["map"] = .string(URL(fileURLWithPath: mapPath).standardizedFileURL.path) }
+        // By default the output holds only the new animation (the character's own clips are dropped).
+        if !keepExistingAnimations { asset.document.animations = [] }
         let index = GLTFAnimationIO.appendAnimation(to: &asset, rig: rig, clip: result.clip, times: result.times, name: name,
                                                     extras: .object(["landmarkMotion": .object(extras)]))
         // Write: BVH text first (in memory), then the GLB, then the BVH; undo on failure.

@@ -289,6 +289,7 @@ public enum Retargeter {
             var ik = FootLocker(T: T, rest: tRest, restLift: restLift, ground: ground, legs: legs, tHips: tHips,
                                 aligned: aligned, driven: driven, frameCount: frameCount,
                                 blendFrames: max(1, Int((options.blendSeconds * options.fps).rounded())))
+            ik.horizontalLock = !options.inPlace
             ik.apply(world: &tWorld, hips: &hipsPos, contacts: contacts)
             for l in legs { ikJoints += [l.0, l.1, l.2] + (l.3.map { [$0] } ?? []) }
         }

@@ -97,6 +97,7 @@ struct MocapRetarget: AsyncParsableCommand {
     @Flag(name: .customLong("in-place"), help: "Remove the horizontal root motion.") var inPlace = false
     @Flag(name: .customLong("no-foot-ik"), help: "Do not lock feet during contacts.") var noFootIK = false
     @Option(help: "Animation name (default: the BVH file name).") var name: String?
+    @Flag(name: .customLong("keep-animations"), help: "Keep the character's own animations (default: the output holds only the new one).") var keepAnimations = false
     @OptionGroup var read: BVHReadOptions
 
     func validate() throws {
@@ -112,7 +113,8 @@ struct MocapRetarget: AsyncParsableCommand {
         opts.fps = fps; opts.ground = ground; opts.inPlace = inPlace; opts.footIK = !noFootIK
         let s = try runMotion {
             try RetargetJob.run(bvhPath: bvh, characterPath: character, outPath: out, bvhOutPath: bvhOut, mapPath: map,
-                                units: units, up: up, options: opts, animationName: name)
+                                units: units, up: up, options: opts, animationName: name,
+                                keepExistingAnimations: keepAnimations)
         }
         let r = s.result
         print("\(out): animation '\(name ?? URL(fileURLWithPath: bvh).deletingPathExtension().lastPathComponent)' \(r.clip.frameCount) frames at \(fps) fps, \(String(format: "%.3f", r.times.last ?? 0)) s; \(r.pairs.count) mapped joints, leg scale \(String(format: "%.3f", r.scale)); contacts L \(r.contacts[0].count) R \(r.contacts[1].count)")
@@ -140,7 +142,7 @@ struct MocapReport: AsyncParsableCommand {
         print("foot skating in contact: \(f(r.skateMmPerFrame)) mm/frame over \(r.contactFrames) foot-frames")
         print("penetration: max \(f(r.penetrationMaxMm)) mm, \(r.framesBelow10mm) frames > 10 mm; floating in contact: \(f(r.floatingMmInContact)) mm")
         print("bone length error: \(String(format: "%.2e", r.boneLengthMaxRelativeError)) (relative, max)")
-        print("rotation difference from source (mapped, outside IK legs): \(f(r.meanRotationDifferenceDeg))°; bone direction difference: \(f(r.meanBoneDirectionDifferenceDeg))°")
+        print("rotation difference from source (mapped, outside IK legs): \(f(r.meanRotationDifferenceDeg))°; bone direction difference: \(f(r.meanBoneDirectionDifferenceDeg))°; IK legs: \(f(r.meanLegDirectionDifferenceDeg))°")
         print("jitter (mean jerk): \(f(r.jitterMeanJerk)) m/s³")
     }
 }

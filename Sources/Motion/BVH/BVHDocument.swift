@@ -84,7 +84,8 @@ public enum EulerAngles {
         let even = (j - i + 3) % 3 == 1   // (0,1,2), (1,2,0), (2,0,1)
         let s: Double = even ? 1 : -1
         let sb = max(-1, min(1, s * m[i, k]))
-        let b = asin(sb)
+        // atan2 with the cosine from the other two entries stays accurate near ±90°.
+        let b = atan2(sb, (m[i, i] * m[i, i] + m[i, j] * m[i, j]).squareRoot())
         if abs(sb) < 1 - 1e-12 {
             let a = atan2(-s * m[j, k], m[k, k])
             let c = atan2(-s * m[i, j], m[i, i])
