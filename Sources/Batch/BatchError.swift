@@ -12,8 +12,8 @@ public enum BatchError: Error, CustomStringConvertible, Equatable {
     case unwritableOutput(job: String, field: String, path: String, reason: String)
     /// A job kind that is not known to this build.
     case unknownKind(String, known: [String])
-    /// A job kind whose implementation has not landed in this build.
-    case notAvailable(kind: String, reason: String)
+    /// A feature (a job kind, a field) whose implementation has not landed in this build.
+    case notAvailable(feature: String, reason: String)
     /// The job's code failed.
     case jobFailed(String)
     /// `--shard i/n` is malformed.
@@ -33,8 +33,8 @@ public enum BatchError: Error, CustomStringConvertible, Equatable {
             return "job \(job), field '\(field)': output '\(path)' cannot be written: \(reason)"
         case let .unknownKind(kind, known):
             return "unknown job kind '\(kind)'\(suggestion(for: kind, among: known)); known kinds: \(known.joined(separator: ", "))"
-        case let .notAvailable(kind, reason):
-            return "job kind '\(kind)' is not available yet in this build: \(reason)"
+        case let .notAvailable(feature, reason):
+            return "\(feature) is not available yet in this build: \(reason)"
         case let .jobFailed(message):
             return message
         case let .badShard(text):

@@ -19,7 +19,7 @@ public enum BatchReport {
         public var attempts: Int
         public var completions: Int
         public var error: String?
-        public var metrics: [String: JSONValue]
+        public var metrics: [String: ManifestValue]
     }
 
     public struct Report: Sendable, Codable, Equatable {

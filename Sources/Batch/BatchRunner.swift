@@ -41,7 +41,7 @@ public struct BatchSummary: Sendable, Equatable {
     public var invalid = 0
     /// `running` rows of dead runs reset to pending before starting.
     public var resumed = 0
-    /// Running in another live process.
+    /// Running in another live process when this run started (it waited for them).
     public var runningElsewhere = 0
     public var wallSeconds = 0.0
     /// (job name, error) of this run's failures and the invalid entries.
@@ -53,14 +53,14 @@ public struct BatchSummary: Sendable, Equatable {
     }
 
     /// True when every job of the shard is done.
-    public var allDone: Bool { failed == 0 && failedEarlier == 0 && invalid == 0 && runningElsewhere == 0 }
+    public var allDone: Bool { failed == 0 && failedEarlier == 0 && invalid == 0 }
 
     public var text: String {
         var line = "\(jobs) jobs: \(done) done, \(failed) failed, \(skipped) up to date"
         if failedEarlier > 0 { line += ", \(failedEarlier) failed earlier (retry with `landmark batch retry --failed`)" }
         if invalid > 0 { line += ", \(invalid) invalid" }
         if resumed > 0 { line += ", \(resumed) resumed from an interrupted run" }
-        if runningElsewhere > 0 { line += ", \(runningElsewhere) running in another process" }
+        if runningElsewhere > 0 { line += ", \(runningElsewhere) were running in another process" }
         line += String(format: " in %.1f s", wallSeconds)
         let ran = done + failed
         if ran > 0, wallSeconds > 0 { line += String(format: " (%.2f jobs/s)", Double(ran) / wallSeconds) }
@@ -114,7 +114,23 @@ public struct BatchRunner: Sendable {
             summary.failures.append(.init(job: names[id] ?? id, error: jobs.first { $0.id == id }?.invalidReason ?? "invalid"))
         }
 
-        let outcome = try execute(ids: sync.runnable)
+        var outcome = try execute(ids: sync.runnable)
+        // Jobs held by another run: wait until that run finishes them, or run them ourselves
+        // once it is found dead (pid gone here, or silent for `staleAfterSeconds`).
+        var waiting = sync.runningElsewhere
+        while !waiting.isEmpty {
+            Thread.sleep(forTimeInterval: min(options.heartbeatSeconds, 2))
+            try store.resetStale(staleAfter: options.staleAfterSeconds)
+            let records = try store.records(ids: waiting)
+            let pending = records.filter { $0.state == .pending }.map(\.id)
+            if !pending.isEmpty {
+                let more = try execute(ids: pending)
+                outcome.done += more.done
+                outcome.failed += more.failed
+                outcome.failures += more.failures
+            }
+            waiting = try store.records(ids: waiting).filter { $0.state == .running || $0.state == .pending }.map(\.id)
+        }
         summary.done = outcome.done
         summary.failed = outcome.failed
         summary.failures += outcome.failures
@@ -143,6 +159,7 @@ public struct BatchRunner: Sendable {
 
     /// Runs the given pending jobs with `options.workers` workers; blocks until all finished.
     public func execute(ids: [String]) throws(BatchError) -> (done: Int, failed: Int, failures: [BatchSummary.Failure]) {
+        guard !ids.isEmpty else { return (0, 0, []) }
         let state = WorkerState(ids: ids)
         let progress = BatchProgress(total: ids.count, enabled: options.showProgress)
         let group = DispatchGroup()

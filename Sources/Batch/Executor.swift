@@ -18,7 +18,7 @@ public struct ResourceLimits: Sendable, Equatable {
 public struct ExecutionRequest: Sendable, Codable, Equatable {
     public var kind: String
     public var jobName: String
-    public var parameters: [String: JSONValue]
+    public var parameters: [String: ManifestValue]
     /// Output field → temporary path to write.
     public var outputs: [String: String]
 }

@@ -65,22 +65,44 @@ enum InputHasher {
             }
             return references
         case "obj", "mtl":
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+            // Only the `mtllib` / `map_*` lines matter: scan bytes, not characters (OBJ files
+            // are megabytes of vertices).
+            guard let data = try? Data(contentsOf: url) else { return [] }
+            let isOBJ = url.pathExtension.lowercased() == "obj"
             var references: [String] = []
-            for line in text.split(whereSeparator: \.isNewline) {
-                let words = line.split(separator: " ", omittingEmptySubsequences: true)
-                guard let first = words.first, let last = words.last, words.count >= 2 else { continue }
-                if first == "mtllib", let path = resolve(String(last)) {
-                    references.append(path)
-                    if url.pathExtension.lowercased() == "obj" { references += dependencies(of: path) }
-                } else if first.hasPrefix("map_") || first == "bump" || first == "disp" || first == "norm",
-                          let path = resolve(String(last)) {
-                    references.append(path)
-                }
+            for line in referenceLines(in: data, keywords: isOBJ ? ["mtllib"] : ["map_", "bump", "disp", "norm"]) {
+                guard let last = line.split(separator: " ", omittingEmptySubsequences: true).last,
+                      let path = resolve(String(last)) else { continue }
+                references.append(path)
+                if isOBJ { references += dependencies(of: path) }
             }
             return references
         default:
             return []
         }
+    }
+
+    /// The lines of `data` that start with one of `keywords` (ASCII), trimmed.
+    private static func referenceLines(in data: Data, keywords: [String]) -> [String] {
+        let patterns = keywords.map { Array($0.utf8) }
+        var lines: [String] = []
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            let bytes = buffer.bindMemory(to: UInt8.self)
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != 10 { end += 1 }
+                var first = start
+                while first < end, bytes[first] == 32 || bytes[first] == 9 { first += 1 }
+                for pattern in patterns where end - first >= pattern.count
+                    && zip(pattern, bytes[first..<first + pattern.count]).allSatisfy({ $0 == $1 }) {
+                    let text = String(decoding: bytes[first..<end], as: UTF8.self)
+                    lines.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                    break
+                }
+                start = end + 1
+            }
+        }
+        return lines
     }
 }

@@ -53,12 +53,12 @@ public struct JobInvocation: Sendable {
     /// The job's label, for messages.
     public var jobName: String
     /// The job's parameters after defaults, with every path absolute.
-    public var parameters: [String: JSONValue]
+    public var parameters: [String: ManifestValue]
     /// Where each output field must be written: a temporary file beside the final output,
     /// with the same extension. The batch renames it into place when the job succeeds.
     public var outputs: [String: URL]
 
-    public init(jobName: String, parameters: [String: JSONValue], outputs: [String: URL]) {
+    public init(jobName: String, parameters: [String: ManifestValue], outputs: [String: URL]) {
         self.jobName = jobName
         self.parameters = parameters
         self.outputs = outputs
@@ -74,8 +74,8 @@ public struct JobInvocation: Sendable {
 /// What a job reports besides its outputs: figures for the summary report.
 /// Conventional keys: `trianglesIn`, `trianglesOut`, `frames`, `bones`, `checksum`.
 public struct JobOutcome: Sendable, Codable, Equatable {
-    public var metrics: [String: JSONValue]
-    public init(metrics: [String: JSONValue] = [:]) { self.metrics = metrics }
+    public var metrics: [String: ManifestValue]
+    public init(metrics: [String: ManifestValue] = [:]) { self.metrics = metrics }
 }
 
 /// A kind of batch job (`optimize`, `retarget`, `copy`, ...): the fields it accepts and how it
@@ -91,13 +91,17 @@ public protocol JobKind: Sendable {
     /// The fields a job of this kind accepts (besides `kind` and `name`).
     var parameters: [ParameterSpec] { get }
     /// Checks values beyond their types (ranges, combinations). Throws a message naming the field.
-    func validate(_ parameters: [String: JSONValue]) throws(BatchError)
+    func validate(_ parameters: [String: ManifestValue]) throws(BatchError)
+    /// Outputs implied by the parameters besides the output fields (e.g. LOD files beside the
+    /// main output): key → absolute path. They are committed with the job like the others.
+    func derivedOutputs(parameters: [String: ManifestValue], outputs: [String: String]) -> [String: String]
     /// Runs one job. Called in a child process by default.
     func run(_ invocation: JobInvocation) throws -> JobOutcome
 }
 
 extension JobKind {
-    public func validate(_ parameters: [String: JSONValue]) throws(BatchError) {}
+    public func validate(_ parameters: [String: ManifestValue]) throws(BatchError) {}
+    public func derivedOutputs(parameters: [String: ManifestValue], outputs: [String: String]) -> [String: String] { [:] }
 
     /// The input fields, in declaration order; the first one may be a glob.
     public var inputKeys: [String] { parameters.filter { if case .inputPath = $0.type { true } else { false } }.map(\.key) }

@@ -67,8 +67,8 @@ public struct JobRecord: Sendable, Codable, Equatable, Identifiable, FetchableRe
     }
 
     /// The decoded metrics.
-    public var metricsValue: [String: JSONValue] {
-        guard let metrics, let value = try? JSONValue.parse(json: metrics) else { return [:] }
+    public var metricsValue: [String: ManifestValue] {
+        guard let metrics, let value = try? ManifestValue.parse(json: metrics) else { return [:] }
         return value.objectValue ?? [:]
     }
 }

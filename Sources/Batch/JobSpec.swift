@@ -13,7 +13,7 @@ public struct JobSpec: Sendable, Hashable, Codable {
     /// Position in the manifest; jobs are run in this order.
     public var order: Int
     /// Parameters with absolute paths, as the job kind receives them.
-    public var parameters: [String: JSONValue]
+    public var parameters: [String: ManifestValue]
     /// Input fields → absolute paths.
     public var inputs: [String: String]
     /// Output fields → absolute paths.
@@ -54,7 +54,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
 extension JobSpec {
     /// Computes the stable id of a job from its kind and normalized parameters.
-    static func stableID(kind: String, normalizedParameters: [String: JSONValue]) -> String {
-        String(SHA256.hex("landmark-batch-job-v1\n\(kind)\n\(JSONValue.object(normalizedParameters).canonicalJSON)").prefix(16))
+    static func stableID(kind: String, normalizedParameters: [String: ManifestValue]) -> String {
+        String(SHA256.hex("landmark-batch-job-v1\n\(kind)\n\(ManifestValue.object(normalizedParameters).canonicalJSON)").prefix(16))
     }
 }

@@ -301,7 +301,7 @@ public final class JobStore: Sendable {
             record.finishedAt = JobStore.now
             record.seconds = seconds
             record.outputBytes = bytes
-            record.metrics = JSONValue.object(outcome.metrics).canonicalJSON
+            record.metrics = ManifestValue.object(outcome.metrics).canonicalJSON
             record.claim = nil
             record.workerPid = nil
             try record.update(db)

@@ -5,7 +5,7 @@ import Yams
 ///
 /// ```yaml
 /// version: 1
-/// defaults:                      # per kind, under each job's own fields
+/// defaults:                      # per kind, under each job's own fields (a job's field wins whole)
 ///   optimize: {targets: {ratio: 0.25}, atlas: true}
 ///   retarget: {character: assets/hero.glb, fps: 30}
 /// jobs:
@@ -46,9 +46,9 @@ public struct Manifest: Sendable {
     public static func parse(_ text: String, fileName: String = "jobs.yaml", isJSON: Bool = false,
                              baseDirectory: URL, registry: JobKindRegistry = .standard) throws(BatchError) -> Manifest {
         var lines: [String: Int] = [:]
-        let root: JSONValue
+        let root: ManifestValue
         if isJSON {
-            do { root = try JSONValue.parse(json: text) } catch {
+            do { root = try ManifestValue.parse(json: text) } catch {
                 throw .manifest(file: fileName, line: nil, message: "not valid JSON: \(error)")
             }
         } else {
@@ -68,22 +68,22 @@ public struct Manifest: Sendable {
     }
 
     /// YAML node → JSON value, recording each path's line ("jobs[2].targets" → 14).
-    private static func convert(_ node: Node, path: String, lines: inout [String: Int], fileName: String) throws -> JSONValue {
+    private static func convert(_ node: Node, path: String, lines: inout [String: Int], fileName: String) throws -> ManifestValue {
         if let line = node.mark?.line { lines[path] = line }
         switch node {
         case .scalar(let scalar):
             let tag = node.tag
             if tag == Tag(.null) { return .null }
-            if tag == Tag(.bool) { return node.bool.map(JSONValue.bool) ?? .string(scalar.string) }
+            if tag == Tag(.bool) { return node.bool.map(ManifestValue.bool) ?? .string(scalar.string) }
             if tag == Tag(.int) { return node.int.map { .number(Double($0)) } ?? .string(scalar.string) }
-            if tag == Tag(.float) { return node.float.map(JSONValue.number) ?? .string(scalar.string) }
+            if tag == Tag(.float) { return node.float.map(ManifestValue.number) ?? .string(scalar.string) }
             return .string(scalar.string)
         case .sequence(let sequence):
             return .array(try sequence.enumerated().map { index, element in
                 try convert(element, path: "\(path)[\(index)]", lines: &lines, fileName: fileName)
             })
         case .mapping(let mapping):
-            var object: [String: JSONValue] = [:]
+            var object: [String: ManifestValue] = [:]
             for (keyNode, valueNode) in mapping {
                 guard let key = keyNode.string else {
                     throw BatchError.manifest(file: fileName, line: keyNode.mark?.line, message: "a key must be a string")

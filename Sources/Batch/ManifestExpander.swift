@@ -8,7 +8,7 @@ struct ManifestExpander {
     let registry: JobKindRegistry
     let lines: [String: Int]
 
-    mutating func expand(_ root: JSONValue) throws(BatchError) -> [JobSpec] {
+    mutating func expand(_ root: ManifestValue) throws(BatchError) -> [JobSpec] {
         guard case .object(let top) = root else {
             throw .manifest(file: fileName, line: 1, message: "the manifest must be a mapping with a 'jobs' list")
         }
@@ -47,12 +47,12 @@ struct ManifestExpander {
         return jobs
     }
 
-    private func parseDefaults(_ value: JSONValue?) throws(BatchError) -> [String: [String: JSONValue]] {
+    private func parseDefaults(_ value: ManifestValue?) throws(BatchError) -> [String: [String: ManifestValue]] {
         guard let value else { return [:] }
         guard case .object(let perKind) = value else {
             throw .manifest(file: fileName, line: lines["defaults"], message: "'defaults' must map job kinds to fields, e.g. defaults: {optimize: {atlas: true}}")
         }
-        var result: [String: [String: JSONValue]] = [:]
+        var result: [String: [String: ManifestValue]] = [:]
         for (kindName, fields) in perKind {
             let path = "defaults.\(kindName)"
             guard let kind = registry.kinds[kindName] else {
@@ -72,7 +72,7 @@ struct ManifestExpander {
     }
 
     /// One manifest entry → its jobs (one per glob match), or one invalid job.
-    private func expandEntry(_ entry: JSONValue, index: Int, defaults: [String: [String: JSONValue]]) -> [JobSpec] {
+    private func expandEntry(_ entry: ManifestValue, index: Int, defaults: [String: [String: ManifestValue]]) -> [JobSpec] {
         let path = "jobs[\(index)]"
         var label = path
         func invalid(_ field: String?, _ message: String, line: Int? = nil) -> [JobSpec] {
@@ -103,7 +103,9 @@ struct ManifestExpander {
         } catch let error {
             return invalid(error.field, error.message, line: error.line)
         }
-        let parameters = (JSONValue.object(defaults[kindName] ?? [:]).merged(with: .object(fields))).objectValue ?? [:]
+        // A job's field replaces the default's field as a whole (targets are alternatives:
+        // `triangles` in a job must not be combined with a default `ratio`).
+        let parameters = (defaults[kindName] ?? [:]).merging(fields) { _, job in job }
         for spec in kind.parameters where spec.required && parameters[spec.key] == nil {
             return invalid(spec.key, "missing (\(spec.help))")
         }
@@ -166,6 +168,9 @@ struct ManifestExpander {
                 absoluteParameters[spec.key] = .string(path)
                 normalized[spec.key] = .string(relative(path))
             }
+            for (key, path) in kind.derivedOutputs(parameters: absoluteParameters, outputs: outputs) where outputs[key] == nil {
+                outputs[key] = path
+            }
             if let inputs = Set(inputs.values).intersection(outputs.values).first {
                 return invalid(nil, "output '\(relative(inputs))' would overwrite an input")
             }
@@ -183,7 +188,7 @@ struct ManifestExpander {
     }
 
     /// Strict check of `fields` against `specs`: unknown keys (with the closest valid key) and types.
-    private func check(_ fields: [String: JSONValue], against specs: [ParameterSpec], path: String, prefix: String = "",
+    private func check(_ fields: [String: ManifestValue], against specs: [ParameterSpec], path: String, prefix: String = "",
                        commonKeys: Bool = true) throws(FieldError) {
         let known = specs.map(\.key)
         for key in fields.keys.sorted() {
@@ -198,7 +203,7 @@ struct ManifestExpander {
         }
     }
 
-    private func checkType(_ value: JSONValue, _ type: ParameterType, field: String, path: String) throws(FieldError) {
+    private func checkType(_ value: ManifestValue, _ type: ParameterType, field: String, path: String) throws(FieldError) {
         func mismatch() -> FieldError {
             FieldError(field: field, message: "must be \(type.description), got \(value.typeDescription) \(value.canonicalJSON)", line: lines[path])
         }

@@ -199,4 +199,33 @@ import Testing
         let decoded = try JSONDecoder().decode(BatchReport.Report.self, from: BatchReport.json(report))
         #expect(decoded == report)
     }
+
+    /// A job held by a run on another machine is left alone while its heartbeat is fresh, and
+    /// taken over once the heartbeat stops (that machine died).
+    @Test func takesOverJobsOfARunThatFellSilent() throws {
+        let box = try Sandbox()
+        defer { box.cleanUp() }
+        let manifest = try box.manifest("jobs:\n  - {kind: stress, output: out/a.txt, seed: 1}\n  - {kind: stress, output: out/b.txt, seed: 2}\n")
+        let store = try JobStore(path: box.path("jobs.sqlite"))
+        _ = try store.sync(manifest.jobs, hashes: [:])
+        let held = manifest.jobs[1].id
+        _ = try #require(try store.claim(id: held, token: "remote"))
+        try store.dbQueue.write { db in
+            try db.execute(sql: "UPDATE job SET host = 'another-machine', pid = 1, heartbeatAt = ? WHERE id = ?", arguments: [JobStore.now, held])
+        }
+        var options = testOptions()
+        options.staleAfterSeconds = 0.6
+        options.heartbeatSeconds = 0.2
+        let summary = try BatchRunner(store: store, executor: InProcessExecutor(), options: options).run(manifest)
+        #expect(summary.runningElsewhere == 1)
+        #expect(summary.done == 2)
+        let record = try #require(try store.record(id: held))
+        #expect(record.state == .done && record.completions == 1 && record.attempts == 2)
+        #expect(try store.events(jobId: held).map(\.event) == ["claimed", "reset", "claimed", "done"])
+    }
+
+    @Test func progressLineCountsThroughputAndETA() {
+        #expect(BatchProgress.line(done: 12, failed: 1, total: 40, elapsed: 10) == "batch 12 done · 1 failed · 27 left · 1.30 jobs/s · ETA 21 s")
+        #expect(BatchProgress.line(done: 0, failed: 0, total: 5, elapsed: 1) == "batch 0 done · 0 failed · 5 left · 0.00 jobs/s · ETA --")
+    }
 }

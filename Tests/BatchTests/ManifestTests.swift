@@ -31,8 +31,8 @@ import Testing
         #expect(manifest.jobs.count == 4)
         let optimize = manifest.jobs.filter { $0.kind == "optimize" }
         #expect(optimize.map { $0.outputs["output"]! } == ["a", "b", "sub/c"].map { box.path("out/\($0).glb") })
-        // Defaults merge under the job's fields, mappings deeply.
-        #expect(optimize[0].parameters["targets"] == ["ratio": 0.25, "triangles": 5000])
+        // Defaults apply under the job's fields; a job's field replaces the default's as a whole.
+        #expect(optimize[0].parameters["targets"] == ["triangles": 5000])
         #expect(optimize[0].parameters["atlas"] == true)
         #expect(optimize[0].inputs["input"] == box.path("meshes/a.obj"))
         #expect(optimize.allSatisfy { $0.invalidReason == nil })

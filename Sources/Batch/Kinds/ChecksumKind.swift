@@ -16,7 +16,7 @@ public struct ChecksumKind: JobKind {
         ]
     }
 
-    public func validate(_ parameters: [String: JSONValue]) throws(BatchError) {
+    public func validate(_ parameters: [String: ManifestValue]) throws(BatchError) {
         if let rounds = parameters["rounds"]?.intValue, rounds < 1 || rounds > 1_000_000 {
             throw .invalidJob(job: "", field: "rounds", message: "must be between 1 and 1000000, got \(rounds)")
         }

@@ -8,8 +8,8 @@ import Foundation
 ///   input: assets/*.glb          # a glob: one job per matched file
 ///   output: out/{stem}.glb
 ///   targets: {ratio: 0.25}      # or triangles: 50000, and/or error: 0.01 (relative)
-///   lods: [0.5, 0.25]           # or a count: 3
-///   atlas: true                 # or {size: 2048, padding: 4}
+///   lods: [0.5, 0.25]           # or a count: 3; written as out/x_lod1.glb, out/x_lod2.glb
+///   atlas: false                # or {size: 2048, padding: 4}: not wired in this build yet
 /// ```
 public struct OptimizeKind: JobKind {
     public init() {}
@@ -24,7 +24,7 @@ public struct OptimizeKind: JobKind {
                 ParameterSpec("error", .number, help: "maximum geometric error relative to the mesh's extent"),
             ]), help: "decimation targets; the first one reached stops decimation"),
             ParameterSpec("lods", .oneOf([.integer, .list(.number)]),
-                          help: "extra levels of detail: a count (each halves the triangles) or a list of ratios"),
+                          help: "extra levels of detail written beside the output (x_lod1.glb, ...): decreasing ratios of the input's triangles, or a count n (each level half the previous, from targets.ratio)"),
             ParameterSpec("atlas", .oneOf([.boolean, .object([
                 ParameterSpec("size", .integer, help: "atlas texture size in pixels"),
                 ParameterSpec("padding", .integer, help: "gutter between charts in pixels"),
@@ -32,26 +32,58 @@ public struct OptimizeKind: JobKind {
         ]
     }
 
-    public func validate(_ parameters: [String: JSONValue]) throws(BatchError) {
-        if let targets = parameters["targets"]?.objectValue {
-            if let ratio = targets["ratio"]?.numberValue, !(ratio > 0 && ratio <= 1) {
-                throw .invalidJob(job: "", field: "targets.ratio", message: "must be in (0, 1], got \(ratio)")
-            }
-            if let triangles = targets["triangles"]?.intValue, triangles < 1 {
-                throw .invalidJob(job: "", field: "targets.triangles", message: "must be at least 1, got \(triangles)")
-            }
-            if let error = targets["error"]?.numberValue, error < 0 {
-                throw .invalidJob(job: "", field: "targets.error", message: "must be >= 0, got \(error)")
-            }
+    public func validate(_ parameters: [String: ManifestValue]) throws(BatchError) {
+        if let output = parameters["output"]?.stringValue, !output.lowercased().hasSuffix(".glb") {
+            throw .invalidJob(job: "", field: "output", message: "must end in .glb (a .gltf writes side files that cannot be committed atomically), got '\(output)'")
+        }
+        guard let targets = parameters["targets"]?.objectValue, !targets.isEmpty else {
+            throw .invalidJob(job: "", field: "targets", message: "missing: give triangles, ratio and/or error, e.g. targets: {ratio: 0.25}")
+        }
+        if let ratio = targets["ratio"]?.numberValue, !(ratio > 0 && ratio <= 1) {
+            throw .invalidJob(job: "", field: "targets.ratio", message: "must be in (0, 1], got \(ratio)")
+        }
+        if let triangles = targets["triangles"]?.intValue, triangles < 1 {
+            throw .invalidJob(job: "", field: "targets.triangles", message: "must be at least 1, got \(triangles)")
+        }
+        if let error = targets["error"]?.numberValue, error < 0 {
+            throw .invalidJob(job: "", field: "targets.error", message: "must be >= 0, got \(error)")
         }
         if let lods = parameters["lods"] {
             if let count = lods.intValue, count < 0 || count > 8 {
                 throw .invalidJob(job: "", field: "lods", message: "a count must be between 0 and 8, got \(count)")
             }
-            for ratio in lods.arrayValue ?? [] where !((ratio.numberValue ?? 0) > 0 && (ratio.numberValue ?? 0) <= 1) {
-                throw .invalidJob(job: "", field: "lods", message: "each ratio must be in (0, 1], got \(ratio.canonicalJSON)")
+            let ratios = (lods.arrayValue ?? []).compactMap(\.numberValue)
+            for ratio in ratios where !(ratio > 0 && ratio < 1) {
+                throw .invalidJob(job: "", field: "lods", message: "each ratio must be in (0, 1), got \(ratio)")
+            }
+            if zip(ratios, ratios.dropFirst()).contains(where: { $0 <= $1 }) {
+                throw .invalidJob(job: "", field: "lods", message: "ratios must decrease, e.g. [0.5, 0.25, 0.1]")
             }
         }
+    }
+
+    /// LOD ratios of the input's triangles: a list as given, or a count n → each level half the
+    /// previous one, starting from `targets.ratio` (r/2, r/4, …) or from the input (0.5, 0.25, …).
+    static func lodRatios(_ parameters: [String: ManifestValue]) -> [Double] {
+        let value = parameters["lods"]
+        if let count = value?.intValue {
+            let start = parameters["targets"]?.objectValue?["ratio"]?.numberValue ?? 1
+            return (0..<max(0, count)).map { start * pow(0.5, Double($0 + 1)) }
+        }
+        return value?.arrayValue?.compactMap(\.numberValue) ?? []
+    }
+
+    /// One more output per LOD beside the main one: `out/x.glb` → `out/x_lod1.glb`, … (the
+    /// names `landmark asset optimize` uses).
+    public func derivedOutputs(parameters: [String: ManifestValue], outputs: [String: String]) -> [String: String] {
+        guard let main = outputs["output"] else { return [:] }
+        let url = URL(fileURLWithPath: main)
+        let base = url.deletingPathExtension().path
+        var derived: [String: String] = [:]
+        for index in OptimizeKind.lodRatios(parameters).indices {
+            derived["lod\(index + 1)"] = base + "_lod\(index + 1)." + url.pathExtension
+        }
+        return derived
     }
 
     public func run(_ invocation: JobInvocation) throws -> JobOutcome {

@@ -1,17 +1,17 @@
 import Foundation
 
-/// A JSON value: what a manifest's job parameters, a job's metrics and the reports are made of.
+/// A JSON value (named apart from AssetPipeline's glTF `JSONValue`): what a manifest's job parameters, a job's metrics and the reports are made of.
 ///
 /// YAML manifests are converted to this type too, so both formats share one validator.
 /// `canonicalJSON` writes objects with sorted keys and no whitespace: two equal values always
 /// give the same bytes, which is what stable job ids are hashed from.
-public enum JSONValue: Sendable, Hashable, Codable {
+public enum ManifestValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([ManifestValue])
+    case object([String: ManifestValue])
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -19,8 +19,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
         if let value = try? container.decode(Bool.self) { self = .bool(value); return }
         if let value = try? container.decode(Double.self) { self = .number(value); return }
         if let value = try? container.decode(String.self) { self = .string(value); return }
-        if let value = try? container.decode([JSONValue].self) { self = .array(value); return }
-        self = .object(try container.decode([String: JSONValue].self))
+        if let value = try? container.decode([ManifestValue].self) { self = .array(value); return }
+        self = .object(try container.decode([String: ManifestValue].self))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -39,8 +39,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
     public var numberValue: Double? { if case .number(let n) = self { return n }; return nil }
     public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
-    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    public var objectValue: [String: ManifestValue]? { if case .object(let o) = self { return o }; return nil }
+    public var arrayValue: [ManifestValue]? { if case .array(let a) = self { return a }; return nil }
     /// The number as an integer when it has no fractional part.
     public var intValue: Int? {
         guard let n = numberValue, n.rounded() == n, abs(n) < 9e15 else { return nil }
@@ -67,12 +67,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Parses JSON text.
-    public static func parse(json: String) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+    public static func parse(json: String) throws -> ManifestValue {
+        try JSONDecoder().decode(ManifestValue.self, from: Data(json.utf8))
     }
 
     /// Deep merge: keys of `overlay` win; two mappings under the same key are merged.
-    public func merged(with overlay: JSONValue) -> JSONValue {
+    public func merged(with overlay: ManifestValue) -> ManifestValue {
         guard case .object(var base) = self, case .object(let top) = overlay else { return overlay }
         for (key, value) in top {
             base[key] = base[key].map { $0.merged(with: value) } ?? value
@@ -81,15 +81,15 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 }
 
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
+extension ManifestValue: ExpressibleByStringLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(floatLiteral value: Double) { self = .number(value) }
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(arrayLiteral elements: ManifestValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, ManifestValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
