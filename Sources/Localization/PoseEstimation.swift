@@ -79,7 +79,7 @@ func estimatePoseAndFocal(points: [Vec3], pixels: [Vec2], width: Int, height: In
     for s in 0..<steps {
         let f = longSide * options.minFocalFactor * pow(ratio, Double(s))
         let k = CameraIntrinsics(width: width, height: height, fx: f, fy: f, cx: cx, cy: cy)
-        guard let h = estimatePose(points: points, pixels: pixels, intrinsics: k, options: options, maxIterations: 2000) else { continue }
+        guard let h = estimatePose(points: points, pixels: pixels, intrinsics: k, options: options, maxIterations: 500) else { continue }
         if best == nil || h.inlierCount > best!.inlierCount || (h.inlierCount == best!.inlierCount && h.rmse < best!.rmse) {
             best = h
         }

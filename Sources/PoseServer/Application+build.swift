@@ -21,6 +21,8 @@ public func buildRouter(configuration: PoseServerConfiguration, registry: Landma
     let limiter = RequestLimiter(maxConcurrent: configuration.maxConcurrentQueries,
                                  maxQueued: configuration.maxQueuedQueries)
     metrics.mapsLoaded = { registry.count }
+    let depth = limiter.snapshot
+    metrics.queueDepth = { depth.depth }
     let router = Router(context: PoseRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMiddleware(logger: logger))

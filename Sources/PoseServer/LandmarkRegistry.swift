@@ -108,7 +108,9 @@ public final class LandmarkRegistry: @unchecked Sendable {
         do { try data.write(to: temp) } catch { throw RegistryError.io("cannot write the upload: \(error)") }
         let loaded: LoadedLandmark
         do { loaded = try load(id: id, file: temp) } catch {
-            throw RegistryError.invalidMap(id: id, reason: "\(error)")
+            // Name the upload, not the hidden temporary file.
+            throw RegistryError.invalidMap(id: id, reason: "\(error)".replacingOccurrences(of: temp.path + ": ", with: "")
+                .replacingOccurrences(of: temp.path, with: "the upload"))
         }
         let target = directory.appendingPathComponent("\(id).landmark")
         return try lock.withLock {

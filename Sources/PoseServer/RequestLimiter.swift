@@ -6,8 +6,10 @@ import Foundation
 actor RequestLimiter {
     let maxConcurrent: Int
     let maxQueued: Int
-    private(set) var running = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private(set) var running = 0 { didSet { publish() } }
+    private var waiters: [CheckedContinuation<Void, Never>] = [] { didSet { publish() } }
+    /// In flight and queued, readable without awaiting (for /metrics).
+    nonisolated let snapshot = DepthBox()
 
     init(maxConcurrent: Int, maxQueued: Int) {
         self.maxConcurrent = maxConcurrent; self.maxQueued = maxQueued
@@ -26,7 +28,15 @@ actor RequestLimiter {
         if waiters.isEmpty { running -= 1 } else { waiters.removeFirst().resume() }
     }
 
-    var depth: (inFlight: Int, queued: Int) { (running, waiters.count) }
+    private func publish() { snapshot.set(running, waiters.count) }
+}
+
+/// A lock-protected copy of the limiter's depth.
+final class DepthBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = (inFlight: 0, queued: 0)
+    func set(_ inFlight: Int, _ queued: Int) { lock.withLock { value = (inFlight, queued) } }
+    var depth: (inFlight: Int, queued: Int) { lock.withLock { value } }
 }
 
 /// Runs CPU-bound `work` on a dispatch queue (off Swift's cooperative pool, so the server's

@@ -1,1 +1,0 @@
-// Tests for Localization live in this folder.
