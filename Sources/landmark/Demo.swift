@@ -100,15 +100,17 @@ struct Demo: AsyncParsableCommand {
         say(String(format: "3. localized %d/%d queries; %d within 5 cm and 0.5°; median %.4f m, %.4f°; %d wrong poses reported",
                    localized.count, truth.queries.count, within, medianCentre, medianRotation, wrong))
 
-        // 4. An anchor on the roof, from a pixel of the capture view that looks most directly down at it.
+        // 4. An anchor on the roof: the open roof spot with the most reconstructed points around it
+        //    (nothing standing on it), clicked in the capture view that looks most directly down at it.
         let roofPoint = truth.roof.pointVector, roofNormal = normalize(truth.roof.normalVector)
+        let roofSpot = try Self.openRoofSpot(map: map, roofPoint: roofPoint, roofNormal: roofNormal)
         let roofViews = map.keyframes.compactMap { kf -> (Keyframe, Vec2, Double)? in
-            guard let k = map.camera(id: kf.cameraID)?.intrinsics, let px = k.project(kf.cameraFromLandmark * roofPoint),
-                  px.x > 0, px.y > 0, px.x < Double(k.width), px.y < Double(k.height) else { return nil }
-            let down = dot(normalize(roofPoint - kf.center), -roofNormal)   // 1 looking straight down
+            guard let k = map.camera(id: kf.cameraID)?.intrinsics, let px = k.project(kf.cameraFromLandmark * roofSpot),
+                  px.x > 50, px.y > 50, px.x < Double(k.width - 50), px.y < Double(k.height - 50) else { return nil }
+            let down = dot(normalize(roofSpot - kf.center), -roofNormal)   // 1 looking straight down
             return (kf, px, down)
         }.sorted { $0.2 > $1.2 }
-        guard let (anchorView, anchorPixel, _) = roofViews.first else { throw CLIError("no registered view sees the roof centre") }
+        guard let (anchorView, anchorPixel, _) = roofViews.first else { throw CLIError("no registered view sees the roof") }
         let placement = try AnchorPlacer.place(in: map, imageName: anchorView.name, pixel: anchorPixel)
         let anchor = placement.anchor(named: "roof")
         if map.anchors.contains(where: { $0.name == "roof" }) { try LandmarkStore.removeAnchor(named: "roof", from: mapURL) }
@@ -166,6 +168,25 @@ struct Demo: AsyncParsableCommand {
         report["seconds"] = Date().timeIntervalSince(start)
         if json { print(LocalizationResult.serialize(report)) }
         else { say(String(format: "done in %.1f s; files in %@", Date().timeIntervalSince(start), root.path)) }
+    }
+}
+
+extension Demo {
+    /// A spot on the roof plane with the most map points within 1.5 m and none standing
+    /// more than 15 cm above the roof within 2 m (no stair house, parapet or billboard).
+    static func openRoofSpot(map: FeatureMap, roofPoint: Vec3, roofNormal: Vec3) throws -> Vec3 {
+        let heights = map.points.map { dot($0.position - roofPoint, roofNormal) }
+        let roof = map.points.indices.filter { abs(heights[$0]) < 0.05 }.map { map.points[$0].position }
+        let above = map.points.indices.filter { heights[$0] > 0.15 }.map { map.points[$0].position }
+        func flat(_ v: Vec3) -> Double { length(v - roofNormal * dot(v, roofNormal)) }
+        var best: (Vec3, Int)?
+        for (i, c) in roof.enumerated() where i % 4 == 0 {
+            guard !above.contains(where: { flat($0 - c) < 2 }) else { continue }
+            let support = roof.reduce(0) { $0 + (flat($1 - c) < 1.5 ? 1 : 0) }
+            if support > (best?.1 ?? 0) { best = (c, support) }
+        }
+        guard let spot = best?.0 else { throw CLIError("the map has no open roof area to anchor on") }
+        return spot
     }
 }
 
