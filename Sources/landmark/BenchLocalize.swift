@@ -42,7 +42,7 @@ struct BenchLocalize: ParsableCommand {
     }
 
     func run() throws {
-        let gt = try JSONDecoder().decode(GroundTruth.self, from: Data(contentsOf: URL(fileURLWithPath: groundTruth)))
+        let gt = try JSONDecoder().decode(GroundTruthFile.self, from: Data(contentsOf: URL(fileURLWithPath: groundTruth)))
         var options = LocalizationOptions()
         options.seed = seed
         let loadStart = Date()
@@ -58,7 +58,7 @@ struct BenchLocalize: ParsableCommand {
         // Accuracy at native size, cold and with a perturbed prior.
         var cold: [PoseError] = [], tracked: [PoseError] = []
         var lines: [[String: Any]] = []
-        var frames: [(view: GroundTruth.View, image: Image8)] = []
+        var frames: [(view: GroundTruthFile.View, image: Image8)] = []
         for view in views {
             let url = folder.appendingPathComponent((view.name as NSString).lastPathComponent)
             let data = try Data(contentsOf: url)
