@@ -73,13 +73,13 @@ public struct CharacterPoser {
 
     /// The posed character at `time` seconds of its own animation `animation` (nil: the rest pose).
     public func scene(animation: Int?, time: Double) throws -> Scene {
-        try scene(animation: animation.map { (self, $0) }, time: time)
+        try scene(animationFrom: animation.map { (self, $0) }, time: time)
     }
 
     /// The posed character at `time` seconds of animation `index` of `source`: another
     /// asset's animation (e.g. `mocap retarget`'s output for this character) applied to this
     /// character's nodes by node name. Throws `notSkinned` when this character has no skin.
-    public func scene(animation source: (poser: CharacterPoser, index: Int)?, time: Double) throws -> Scene {
+    public func scene(animationFrom source: (poser: CharacterPoser, index: Int)?, time: Double) throws -> Scene {
         let doc = asset.document
         var local = doc.nodes.map(Self.restTRS)
         if let (other, index) = source {

@@ -70,7 +70,7 @@ struct PreviewCommand: AsyncParsableCommand {
         let times = frames.map { n in (0..<n).map { duration * Double($0) / Double(max(1, n)) } } ?? [time]
         var renders: [PreviewResult] = []
         for t in times {
-            let scene = try poser.scene(animation: source, time: t)
+            let scene = try poser.scene(animationFrom: source, time: t)
             renders.append(try PreviewRenderer.render(frame: image, intrinsics: k, cameraFromLandmark: cameraFromLandmark,
                                                       landmarkFromAnchor: anchorValue.landmarkFromAnchor,
                                                       character: scene, occluder: occluder))
