@@ -16,7 +16,7 @@ import Rendering
     @Test func proceduralHumanoidStandsOnItsFeetAtRest() throws {
         let poser = try CharacterPoser(asset: ProceduralHumanoid.characterAsset(), name: "humanoid")
         #expect(poser.isSkinned)
-        let (lo, hi) = bounds(try poser.scene(animation: nil, time: 0))
+        let (lo, hi) = bounds(try poser.scene(animation: nil as Int?, time: 0))
         #expect(abs(lo.y) < 0.05)              // soles on y = 0
         #expect(hi.y > 1.5 && hi.y < 2.0)      // about 1.75 m tall
     }
