@@ -84,9 +84,14 @@ public enum AnchorPlacer {
         let origin = keyframe.center
         let direction = normalize(landmarkFromCamera.rotation * camera.ray(through: pixel))
 
-        // Map points in front of the camera, with their pixel distance to the click.
+        // Map points in front of the camera, with their pixel distance to the click. Points the
+        // image itself observed are visible there by construction; points seen only elsewhere
+        // may lie behind the surface under the pixel, so they are used only for sparse images.
+        let observed = map.points.indices.filter { i in map.points[i].observations.contains { $0.keyframeID == keyframe.id } }
+        let pool = observed.count >= 50 ? observed : Array(map.points.indices)
         var candidates: [(index: Int, pixelDistance: Double, depth: Double)] = []
-        for (i, point) in map.points.enumerated() {
+        for i in pool {
+            let point = map.points[i]
             let pc = cameraFromLandmark * point.position
             guard let px = camera.project(pc) else { continue }
             candidates.append((i, length(px - pixel), pc.z))

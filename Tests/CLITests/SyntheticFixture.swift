@@ -4,9 +4,9 @@ import Testing
 /// The synthetic landmark shared by the end-to-end tests: synthesized, registered with its
 /// ground-truth priors (metres, Y up) and given the demo humanoid, once per test run.
 struct SyntheticFixture: Sendable {
-    /// Synth settings: 640×480 keeps synth and matching short; 16, 20 and 30 views at 640×480
-    /// registered only the 6 front views (the 30° ring spacing is too wide at that size).
-    static let views = 40, queries = 3, width = 640, height = 480, seed = 3
+    /// Synth settings: the full-size capture (40 views at 1024×768) registers every view;
+    /// at 640×480 the far street ring lacks matches and only part of the capture registers.
+    static let views = 40, queries = 3, width = 1024, height = 768, seed = 3
 
     var dir: URL
     var synth: URL { dir.appendingPathComponent("synth") }
