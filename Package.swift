@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "AssetPipelineTests", dependencies: ["AssetPipeline", "Rendering", "Geometry"]),
         .testTarget(name: "MotionTests", dependencies: ["Motion", "AssetPipeline", "Geometry"]),
         .testTarget(name: "AnchoringTests", dependencies: ["Anchoring", "LandmarkMap", "Geometry", "AssetPipeline", "Motion", "Rendering"]),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "landmark"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "AssetPipeline", "landmark"]),
         .testTarget(name: "PoseServerTests", dependencies: [
             "PoseServer", "Localization", "LandmarkMap", "Rendering", "Geometry",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -84,22 +84,9 @@ struct AssetOptimize: AsyncParsableCommand {
         let options = AssetOptimizeOptions(decimation: decimation, lodRatios: try lodRatios())
         var (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)
         if let atlas {
-            var atlasOptions = AtlasOptions()
-            atlasOptions.resolution = atlas
-            let (unwrapped, atlasReport) = try unwrapAsset(optimized, options: atlasOptions)
-            optimized = unwrapped
-            report.warnings += atlasReport.warnings
-            report.warnings.append(String(format: "atlas: %d charts, utilization %.3f, L2 stretch %.3f, %d flips%@",
-                                          atlasReport.charts, atlasReport.utilization, atlasReport.l2Stretch, atlasReport.flippedTriangles,
-                                          bake ? "" : " (textures not re-baked: they sample TEXCOORD_1)"))
-            if bake {
-                var bakeOptions = BakeOptions()
-                bakeOptions.resolution = atlas
-                let (baked, bakeReport) = try bakeAssetTextures(original: asset, unwrapped: optimized, options: bakeOptions)
-                optimized = baked
-                report.warnings += bakeReport.warnings
-                report.warnings.append("bake: \(bakeReport.meshes) meshes, \(bakeReport.coveredTexels) texels, \(bakeReport.closestPointFallbacks) closest-point fallbacks")
-            }
+            let step = try applyAtlas(original: asset, optimized: optimized, resolution: atlas, bake: bake)
+            optimized = step.asset
+            report.warnings += step.report.lines
         }
         try optimized.validate()
         // Every level in memory first, then written (each file atomically).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import AssetPipeline
 @testable import Batch
 
 /// The real job kinds through the batch: `optimize` (AssetPipeline) and `retarget` (Motion),
@@ -36,8 +37,8 @@ import Testing
         #expect(manifest.jobs[2].invalidReason?.contains("field 'output': must end in .glb") == true)
         let store = try JobStore(path: box.path("jobs.sqlite"))
         let summary = try BatchRunner(store: store, executor: InProcessExecutor(), options: testOptions()).run(manifest)
-        #expect(summary.done == 1)
-        let record = try #require(try store.records().first)
+        #expect(summary.done == 2)
+        let record = try #require(try store.records().first { $0.name.contains("atlas") == false })
         let metrics = record.metricsValue
         #expect(metrics["trianglesIn"]?.intValue == 512)
         let out = try #require(metrics["trianglesOut"]?.intValue)
@@ -52,7 +53,12 @@ import Testing
         #expect(record.outputBytes == ["grid.glb", "grid_lod1.glb", "grid_lod2.glb"].compactMap { fileSize(box.path("out/" + $0)) }.reduce(0, +))
         let all = try store.records()
         let atlas = try #require(all.first { $0.name.contains("atlas") })
-        #expect(atlas.error?.contains("field 'atlas' (UV atlas and texture re-baking) is not available yet") == true)
+        #expect(atlas.error == nil)
+        #expect((atlas.metricsValue["atlasCharts"]?.intValue ?? 0) >= 1)
+        let utilization = atlas.metricsValue["atlasUtilization"]?.numberValue ?? 0
+        #expect(utilization > 0.3 && utilization <= 1)
+        let unwrapped = try GLTFAsset(contentsOf: URL(fileURLWithPath: box.path("out/atlas.glb")))
+        #expect(unwrapped.document.meshes.first?.primitives.first?.attributes["TEXCOORD_0"] != nil)
     }
 
     @Test func retargetWritesTheAnimatedCharacter() throws {

@@ -4,16 +4,12 @@ import Foundation
 /// The seam between the `optimize` job kind and `AssetPipeline`: manifest fields →
 /// `AssetOptimizeOptions`, `AssetLoader.load` → `optimizeAsset` → GLB writes, report → metrics.
 ///
-/// `atlas: true` (UV atlas and texture re-baking) is not in AssetPipeline's optimizer in this
-/// build: such a job fails with "not available yet" and the other jobs run.
+/// `atlas: true` (or `{size, padding}`) unwraps the result into one UV atlas (2048² by
+/// default) and re-bakes the input's textures onto it when it has any (`applyAtlas`).
 enum AssetOptimizeAdapter {
     static func run(_ invocation: JobInvocation) throws -> JobOutcome {
         guard let input = invocation.url("input"), let output = invocation.outputs["output"] else {
             throw BatchError.jobFailed("optimize: input and output are required")
-        }
-        if let atlas = invocation.parameters["atlas"], atlas != .bool(false) {
-            throw BatchError.notAvailable(feature: "field 'atlas' (UV atlas and texture re-baking)",
-                                          reason: "AssetPipeline's optimizer has no atlas step yet; set atlas: false")
         }
         let targets = invocation.parameters["targets"]?.objectValue ?? [:]
         let decimation = DecimationOptions(targetTriangleCount: targets["triangles"]?.intValue,
@@ -21,7 +17,17 @@ enum AssetOptimizeAdapter {
                                            maxError: targets["error"]?.numberValue)
         let ratios = OptimizeKind.lodRatios(invocation.parameters)
         let asset = try AssetLoader.load(input)
-        let (optimized, lods, report) = try optimizeAsset(asset, options: AssetOptimizeOptions(decimation: decimation, lodRatios: ratios))
+        var (optimized, lods, report) = try optimizeAsset(asset, options: AssetOptimizeOptions(decimation: decimation, lodRatios: ratios))
+        var atlasMetrics: [String: ManifestValue] = [:]
+        if let atlas = invocation.parameters["atlas"], atlas != .bool(false) {
+            let settings = atlas.objectValue ?? [:]
+            let step = try applyAtlas(original: asset, optimized: optimized, resolution: settings["size"]?.intValue ?? 2048,
+                                      gutterTexels: settings["padding"]?.intValue, bake: !asset.document.images.isEmpty)
+            optimized = step.asset
+            report.warnings += step.report.lines
+            atlasMetrics["atlasCharts"] = .number(Double(step.report.atlas.charts))
+            atlasMetrics["atlasUtilization"] = .number(step.report.atlas.utilization)
+        }
         try optimized.validate()
         try optimized.write(to: output)
         for (index, lod) in lods.enumerated() {
@@ -35,6 +41,7 @@ enum AssetOptimizeAdapter {
             "verticesOut": .number(Double(report.output.vertices)),
             "error": .number(report.output.error),
         ]
+        metrics.merge(atlasMetrics) { $1 }
         if !report.lods.isEmpty { metrics["lodTriangles"] = .array(report.lods.map { .number(Double($0.triangles)) }) }
         if !report.warnings.isEmpty { metrics["warnings"] = .array(report.warnings.map(ManifestValue.string)) }
         return JobOutcome(metrics: metrics)

@@ -9,7 +9,7 @@ import Foundation
 ///   output: out/{stem}.glb
 ///   targets: {ratio: 0.25}      # or triangles: 50000, and/or error: 0.01 (relative)
 ///   lods: [0.5, 0.25]           # or a count: 3; written as out/x_lod1.glb, out/x_lod2.glb
-///   atlas: false                # or {size: 2048, padding: 4}: not wired in this build yet
+///   atlas: false                # or true (2048² atlas, textures re-baked), or {size: 2048, padding: 4}
 /// ```
 public struct OptimizeKind: JobKind {
     public init() {}
