@@ -104,7 +104,7 @@ public struct CharacterPoser {
         var world = [[Double]?](repeating: nil, count: doc.nodes.count)
         func worldMatrix(_ n: Int) -> [Double] {
             if let w = world[n] { return w }
-            let m = parent[n] >= 0 ? multiply(worldMatrix(parent[n]), local[n].matrix) : local[n].matrix
+            let m = parent[n] >= 0 ? AssetLoader.multiply4(worldMatrix(parent[n]), local[n].matrix) : local[n].matrix
             world[n] = m
             return m
         }
@@ -134,8 +134,8 @@ public struct CharacterPoser {
                 let skin = doc.skins[s]
                 let ibm = try skin.inverseBindMatrices.map { try asset.readDoubles(accessor: $0) }
                 jointMatrices = skin.joints.enumerated().map { j, jointNode in
-                    let inv = ibm.map { Array($0[(16 * j)..<(16 * j + 16)]) } ?? identity4
-                    return multiply(worldMatrix(jointNode), inv)
+                    let inv = ibm.map { Array($0[(16 * j)..<(16 * j + 16)]) } ?? AssetLoader.identity4
+                    return AssetLoader.multiply4(worldMatrix(jointNode), inv)
                 }
             }
             let nodeWorld = worldMatrix(n)
@@ -193,11 +193,8 @@ public struct CharacterPoser {
         var fixedMatrix: [Double]?
         var matrix: [Double] {
             if let fixedMatrix { return fixedMatrix }
-            let q = Quaternion(w: r[3], x: r[0], y: r[1], z: r[2]).normalized.matrix
-            return [q[0, 0] * s[0], q[1, 0] * s[0], q[2, 0] * s[0], 0,
-                    q[0, 1] * s[1], q[1, 1] * s[1], q[2, 1] * s[1], 0,
-                    q[0, 2] * s[2], q[1, 2] * s[2], q[2, 2] * s[2], 0,
-                    t[0], t[1], t[2], 1]
+            let q = Quaternion(w: r[3], x: r[0], y: r[1], z: r[2]).normalized
+            return AssetLoader.trsMatrix(translation: t, rotation: [q.x, q.y, q.z, q.w], scale: s)
         }
     }
 
@@ -280,19 +277,7 @@ public struct CharacterPoser {
     }
 }
 
-// MARK: - 4×4 column-major helpers
-
-private let identity4: [Double] = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
-
-private func multiply(_ a: [Double], _ b: [Double]) -> [Double] {
-    var c = [Double](repeating: 0, count: 16)
-    for col in 0..<4 { for row in 0..<4 {
-        var s = 0.0
-        for k in 0..<4 { s += a[k * 4 + row] * b[col * 4 + k] }
-        c[col * 4 + row] = s
-    } }
-    return c
-}
+// MARK: - 4×4 column-major helpers (products: AssetLoader.multiply4)
 
 private func transformPoint(_ m: [Double], _ p: [Double]) -> [Double] {
     (0..<3).map { r in m[r] * p[0] + m[4 + r] * p[1] + m[8 + r] * p[2] + m[12 + r] }

@@ -100,12 +100,18 @@ public enum AssetLoader {
         return out
     }
 
-    static let identity4: [Double] = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+    /// The 4×4 identity, column-major.
+    public static let identity4: [Double] = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
 
     /// Column-major local matrix of a node (matrix, or T·R·S with rotation [x,y,z,w]).
     public static func localMatrix(_ node: GLTFNode) -> [Double] {
         if let m = node.matrix, m.count == 16 { return m }
-        let t = node.translation ?? [0, 0, 0], r = node.rotation ?? [0, 0, 0, 1], s = node.scale ?? [1, 1, 1]
+        return trsMatrix(translation: node.translation ?? [0, 0, 0], rotation: node.rotation ?? [0, 0, 0, 1],
+                         scale: node.scale ?? [1, 1, 1])
+    }
+
+    /// Column-major T·R·S, glTF's node transform (rotation as [x, y, z, w]).
+    public static func trsMatrix(translation t: [Double], rotation r: [Double], scale s: [Double]) -> [Double] {
         let (x, y, z, w) = (r[0], r[1], r[2], r[3])
         let rot: [Double] = [
             1 - 2 * (y * y + z * z), 2 * (x * y + z * w), 2 * (x * z - y * w),
@@ -118,7 +124,8 @@ public enum AssetLoader {
                 t[0], t[1], t[2], 1]
     }
 
-    static func multiply4(_ a: [Double], _ b: [Double]) -> [Double] {
+    /// The product a·b of two column-major 4×4 matrices.
+    public static func multiply4(_ a: [Double], _ b: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: 16)
         for c in 0..<4 { for r in 0..<4 {
             var s = 0.0
