@@ -52,6 +52,10 @@ public struct AnchorPlacementOptions: Sendable {
     /// A surface within this angle of horizontal takes gravity (landmark +Y) as up, when the
     /// map is metric (gravity-aligned); otherwise up is the surface normal.
     public var horizontalToleranceDegrees: Double = 30
+    /// Up is gravity (landmark +Y) whatever the surface's tilt, on a metric map: for a
+    /// performer standing at the edge of a ledge whose narrow top holds no map points (the
+    /// ray then meets the ledge's face just below its edge).
+    public var upright: Bool = false
     /// Fewest map points that must support a surface.
     public var minSupportPoints: Int = 8
     /// Plane inlier distance as a fraction of the median camera-to-point depth (scale-free).
@@ -193,13 +197,13 @@ public enum AnchorPlacer {
         return max(length(hi - lo), 1e-6)
     }
 
-    /// The anchor's rotation: up is gravity on near-horizontal surfaces of a metric map, else
-    /// the surface normal; forward is the given yaw, or faces `facing` (a camera centre).
+    /// The anchor's rotation: up is gravity on near-horizontal surfaces of a metric map (on any
+    /// surface with `upright`), else the surface normal; forward is the given yaw, or faces `facing` (a camera centre).
     static func orientation(at position: Vec3, surfaceNormal: Vec3, map: FeatureMap, facing: Vec3,
                             options: AnchorPlacementOptions) -> Rigid3 {
         let tolerance = options.horizontalToleranceDegrees * .pi / 180
         let nearHorizontal = acos(min(1, abs(dot(surfaceNormal, .up)))) <= tolerance
-        let up = (map.metadata.isMetric && nearHorizontal) ? Vec3.up : surfaceNormal
+        let up = (map.metadata.isMetric && (nearHorizontal || options.upright)) ? Vec3.up : surfaceNormal
         func onPlane(_ v: Vec3) -> Vec3 { v - up * dot(v, up) }
         var reference = onPlane(Vec3(0, 0, 1))
         if length(reference) < 1e-6 { reference = onPlane(Vec3(1, 0, 0)) }

@@ -31,6 +31,8 @@ extension AnchorCommand {
         var at: [Double] = []
         @Option(help: "Yaw in degrees about the anchor's up (0 faces the landmark's +Z); default: face the capture cameras.")
         var yaw: Double?
+        @Flag(help: "Stand upright (up = the landmark's +Y) even on a tilted or vertical surface, e.g. at the edge of a narrow ledge whose top holds no map points. Needs a metric map.")
+        var upright = false
         @Flag(help: "Print the anchor as JSON.") var json = false
 
         func validate() throws {
@@ -55,6 +57,10 @@ extension AnchorCommand {
             }
             var options = AnchorPlacementOptions(yawDegrees: yaw)
             options.seed = 0
+            options.upright = upright
+            if upright, !featureMap.metadata.isMetric {
+                throw CLIError("--upright needs a metric, gravity-aligned map (register with --priors); \(map) keeps its own scale")
+            }
             let placement: AnchorPlacement
             if pixel.count == 3 {
                 placement = try AnchorPlacer.place(in: featureMap, imageName: pixel[0],

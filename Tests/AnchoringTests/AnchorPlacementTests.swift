@@ -53,6 +53,21 @@ func makeBuildingMap(seed: UInt64 = 3, metric: Bool = true) -> FeatureMap {
         #expect(dot(anchor.up, Vec3(0, 0, 1)) > 0.999)
     }
 
+    @Test func uprightKeepsGravityUpOnTheWallEdge() throws {
+        let map = makeBuildingMap()
+        let kf = map.keyframes[0], k = map.cameras[0].intrinsics
+        let pixel = try #require(k.project(kf.cameraFromLandmark * Vec3(-2, 6, 5)))
+        var options = AnchorPlacementOptions()
+        options.upright = true
+        let anchor = try AnchorPlacer.place(in: map, imageName: "0003.png", pixel: pixel, options: options)
+        #expect(abs(anchor.position.z - 5) < 0.02)          // still on the wall's surface
+        #expect(distance(anchor.up, Vec3.up) < 1e-9)         // but standing upright
+        #expect(abs(dot(anchor.forward, Vec3.up)) < 1e-9)
+        // Without a metric (gravity-aligned) frame, up stays the surface normal.
+        let own = try AnchorPlacer.place(in: makeBuildingMap(metric: false), imageName: "0003.png", pixel: pixel, options: options)
+        #expect(dot(own.up, Vec3(0, 0, 1)) > 0.999)
+    }
+
     @Test func yawIsAboutGravity() throws {
         let map = makeBuildingMap()
         let pixel = try #require(map.cameras[0].intrinsics.project(map.keyframes[0].cameraFromLandmark * Vec3(0, 12, 0)))
