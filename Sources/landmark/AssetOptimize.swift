@@ -38,6 +38,12 @@ struct AssetOptimize: AsyncParsableCommand {
     @Flag(help: "With --atlas: re-bake base colour, metallic-roughness, emissive and a normal map from the input onto the atlas, as one material.")
     var bake = false
 
+    @Option(help: "Base colour texture for an OBJ/PLY input that names none. Without it such an input takes <stem>.png/.jpg beside it, else the only image in its folder.")
+    var texture: String?
+
+    @Option(help: "Weight of texture-coordinate error against position error (bbox diagonals per UV unit); higher keeps texture mapping tighter.")
+    var uvWeight: Double?
+
     @Flag(help: "Keep open borders exactly.")
     var lockBorders = false
 
@@ -57,6 +63,7 @@ struct AssetOptimize: AsyncParsableCommand {
         let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
         guard ext == "glb" || ext == "gltf" else { throw ValidationError("--out must end in .glb or .gltf; got '\(out)'.") }
         _ = try lodRatios()
+        if let w = uvWeight, !(w >= 0) { throw ValidationError("--uv-weight must be ≥ 0, e.g. 4; got \(w).") }
         if bake && atlas == nil { throw ValidationError("--bake needs --atlas N (the atlas resolution), e.g. --atlas 2048 --bake.") }
         if let atlas, !(8...16384).contains(atlas) { throw ValidationError("--atlas must be between 8 and 16384 texels, e.g. 2048; got \(atlas).") }
     }
@@ -77,10 +84,11 @@ struct AssetOptimize: AsyncParsableCommand {
     func run() async throws {
         let start = Date()
         let inputURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: out)
-        let asset = try AssetLoader.load(inputURL)
+        let asset = try AssetLoader.load(inputURL, texture: texture.map { .file(URL(fileURLWithPath: $0)) } ?? .convention)
         var decimation = DecimationOptions(targetTriangleCount: triangles, targetRatio: ratio,
                                            maxError: error ?? AssetOptimize.defaultMaxError)
         decimation.lockBorders = lockBorders
+        if let uvWeight { decimation.uvWeight = uvWeight }
         let options = AssetOptimizeOptions(decimation: decimation, lodRatios: try lodRatios())
         var (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)
         if let atlas {
