@@ -26,6 +26,9 @@ public enum AssetLoader {
                     for i in materials.indices { materials[i].diffuseTexture = file }
                 }
             }
+            do { try mesh.validate() } catch let error as MeshError {
+                throw MeshError.parse(file: url.lastPathComponent, line: 0, reason: error.description)
+            }
             return try makeAsset(mesh, materials: materials, name: name)
         default: throw MeshError.unsupportedFormat(url.pathExtension)
         }
