@@ -47,7 +47,7 @@ struct AssetOptimize: AsyncParsableCommand {
     @Flag(help: "Store positions, normals, tangents and UVs as normalized integers (KHR_mesh_quantization, declared required).")
     var quantize = false
 
-    @Option(help: "Texture encoding: keep, png, jpeg, or color-jpeg (base colour and emissive JPEG, data maps PNG). KTX2 is not offered: Debian has no KTX2 encoder.")
+    @Option(help: "Texture encoding: keep, png, jpeg, or color-jpeg (base colour and emissive JPEG, data maps keep their format). KTX2 is not offered: Debian has no KTX2 encoder.")
     var textureFormat: TextureOutputFormat?
 
     @Option(help: "Downscale textures larger than N pixels on a side.")

@@ -51,13 +51,13 @@ import Testing
         let back = try GLTFAsset(data: try out.glbData(), baseURL: nil)
         #expect(back.document.extensionsRequired.contains("KHR_mesh_quantization"))
         let prim = back.document.meshes[0].primitives[0]
-        #expect(back.document.accessors[prim.attributes["POSITION"]!].componentType == GLTFComponentType.short.rawValue)
+        #expect(back.document.accessors[prim.attributes["POSITION"]!].componentType == GLTFComponentType.unsignedShort.rawValue)
         #expect(back.document.accessors[prim.attributes["NORMAL"]!].componentType == GLTFComponentType.byte.rawValue)
         #expect(back.document.accessors[prim.attributes["TEXCOORD_0"]!].componentType == GLTFComponentType.unsignedShort.rawValue)
         // World-space surface (node transforms applied): the same up to the 16-bit grid.
         let a = try AssetLoader.worldMesh(asset), b = try AssetLoader.worldMesh(back)
         #expect(triangleSetCount(a) == triangleSetCount(b))
-        let tolerance = Float(a.boundsDiagonal / 32767)
+        let tolerance = Float(a.boundsDiagonal / 65535)
         let d = SurfaceDistance.measure(a, b, samples: 2000, seed: 1)
         #expect(d.hausdorff * d.diagonal < Double(tolerance) * 2)
         let scene = try renderScene(of: back)

@@ -14,8 +14,9 @@ public enum TextureOutputFormat: String, Sendable, CaseIterable, Codable {
     case png
     /// Every texture JPEG.
     case jpeg
-    /// Colour textures (base colour, emissive) JPEG, data textures (normal,
-    /// metallic-roughness, occlusion) PNG, so normals and roughness get no block artefacts.
+    /// Colour textures (base colour, emissive) JPEG; data textures (normal,
+    /// metallic-roughness, occlusion) keep their format (PNG stays lossless, so baked normals
+    /// and roughness get no block artefacts; a JPEG source stays JPEG rather than grow as PNG).
     case colorJPEG = "color-jpeg"
 }
 
@@ -321,7 +322,7 @@ private func encodeTextures(_ asset: inout GLTFAsset, options: EngineExportOptio
         case .keep: wantJPEG = isJPEG
         case .png: wantJPEG = false
         case .jpeg: wantJPEG = true
-        case .colorJPEG: wantJPEG = r == [0]
+        case .colorJPEG: wantJPEG = r == [0] || isJPEG
         }
         var size: (width: Int, height: Int)
         do { size = try Image8.probeSize(bytes) } catch {

@@ -1,30 +1,31 @@
 // KHR_mesh_quantization: vertex attributes stored as normalized integers.
-//   POSITION      SHORT (not normalized, as gltfpack writes it, so readers that ignore
-//                 `normalized` still read it right): q = round(32767 (p − c) / h) over the
-//                 mesh's bounding cube (centre c, half side h); the dequantization
-//                 x = c + s·q with s = h / 32767 is put back by a node
+//   POSITION      UNSIGNED_SHORT, not normalized (as gltfpack writes it; Debian's assimp
+//                 refuses signed SHORT positions, trimesh ignores `normalized`):
+//                 q = round((p − o) / s) over the mesh's bounding cube (corner o, side L,
+//                 s = L / 65535); the dequantization x = o + s·q is put back by a node
 //                 (non-skinned meshes: a child node holding the mesh with translation c and
 //                 scale s) or folded into the skin's inverse bind matrices (skinned meshes).
 //   NORMAL        BYTE normalized; TANGENT BYTE normalized (w = ±1 exact).
 //   TEXCOORD_n    UNSIGNED_SHORT normalized when every coordinate is in [0, 1], else float.
-//   morph POSITION SHORT of round(d / s) when |d| ≤ h, else float.
+//   morph POSITION SHORT of round(d / s) when |d| ≤ 32767 s, else float.
 // Everything else keeps its type. The extension goes into extensionsUsed and
 // extensionsRequired (engines must know it to read SHORT positions).
 import Foundation
 
-/// The dequantization of one mesh's positions: x = centre + scale · q, q ∈ [−32767, 32767]³.
+/// The dequantization of one mesh's positions: x = centre + scale · q, q ∈ [0, 65535]³
+/// (`centre` is the cube's low corner).
 struct PositionDequantization: Equatable {
     var centre: SIMD3<Double>
     var scale: Double
-    static let steps = 32767.0
+    static let steps = 65535.0
 
     /// The cube around `positions` (scale > 0 even for a single point).
     init(bounding positions: [SIMD3<Float>]) {
         var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
         for p in positions { let d = SIMD3<Double>(p); lo = pointwiseMin(lo, d); hi = pointwiseMax(hi, d) }
         if positions.isEmpty { lo = .zero; hi = .zero }
-        centre = (lo + hi) / 2
-        scale = Swift.max(((hi - lo) / 2).max(), 1e-12) / Self.steps
+        centre = lo
+        scale = Swift.max((hi - lo).max(), 1e-12) / Self.steps
     }
     init(centre: SIMD3<Double>, scale: Double) { self.centre = centre; self.scale = scale }
 
@@ -40,7 +41,7 @@ extension GLTFAsset {
     mutating func quantizeAttributes(of prim: GLTFPrimitive, mesh: Mesh, dequantization: PositionDequantization?) -> GLTFPrimitive {
         var out = prim
         if let dq = dequantization {
-            out.attributes["POSITION"] = appendShorts(mesh.positions.map { (SIMD3<Double>($0) - dq.centre) / dq.scale })
+            out.attributes["POSITION"] = appendIntegers(mesh.positions.map { (SIMD3<Double>($0) - dq.centre) / dq.scale }, signed: false)
         }
         if let n = mesh.normals {
             let q = n.flatMap { [$0.x, $0.y, $0.z].map(Self.roundedByte) }
@@ -57,21 +58,22 @@ extension GLTFAsset {
         }
         if let dq = dequantization, var targets = out.targets {
             for (k, t) in mesh.targets.enumerated() where k < targets.count {
-                let limit = Float(dq.scale * PositionDequantization.steps)
+                let limit = Float(dq.scale * 32767)
                 guard let d = t.positions, d.allSatisfy({ abs($0.max()) <= limit && abs($0.min()) <= limit }) else { continue }
-                targets[k]["POSITION"] = appendShorts(d.map { SIMD3<Double>($0) / dq.scale })
+                targets[k]["POSITION"] = appendIntegers(d.map { SIMD3<Double>($0) / dq.scale }, signed: true)
             }
             out.targets = targets
         }
         return out
     }
 
-    /// Appends a VEC3 SHORT (not normalized) vertex accessor of `values` rounded and clamped
-    /// to ±32767, with exact min/max.
-    mutating func appendShorts(_ values: [SIMD3<Double>]) -> Int {
-        let q = values.map { v in (v.rounded(.toNearestOrAwayFromZero)).clamped(lowerBound: SIMD3(repeating: -32767), upperBound: SIMD3(repeating: 32767)) }
+    /// Appends a VEC3 vertex accessor of `values` rounded and clamped to SHORT (±32767) or
+    /// UNSIGNED_SHORT (0…65535), not normalized, with exact min/max.
+    mutating func appendIntegers(_ values: [SIMD3<Double>], signed: Bool) -> Int {
+        let lower = SIMD3<Double>(repeating: signed ? -32767 : 0), upper = SIMD3<Double>(repeating: signed ? 32767 : 65535)
+        let q = values.map { v in (v.rounded(.toNearestOrAwayFromZero)).clamped(lowerBound: lower, upperBound: upper) }
         let raw = q.flatMap { [$0.x, $0.y, $0.z].map { UInt32(bitPattern: Int32($0)) } }
-        let index = appendAccessor(uints: raw, type: .vec3, componentType: .short, target: .arrayBuffer)
+        let index = appendAccessor(uints: raw, type: .vec3, componentType: signed ? .short : .unsignedShort, target: .arrayBuffer)
         if !q.isEmpty {
             let lo = q.reduce(SIMD3<Double>(repeating: .infinity)) { pointwiseMin($0, $1) }
             let hi = q.reduce(SIMD3<Double>(repeating: -.infinity)) { pointwiseMax($0, $1) }
