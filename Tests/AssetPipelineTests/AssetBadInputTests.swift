@@ -1,5 +1,6 @@
 import Foundation
-import Rendering
+import struct Rendering.Image8
+import enum Rendering.ImageError
 import Testing
 @testable import AssetPipeline
 

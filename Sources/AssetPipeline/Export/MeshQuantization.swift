@@ -1,8 +1,9 @@
 // KHR_mesh_quantization: vertex attributes stored as normalized integers.
-//   POSITION      UNSIGNED_SHORT, not normalized (as gltfpack writes it; Debian's assimp
-//                 refuses signed SHORT positions, trimesh ignores `normalized`):
-//                 q = round((p − o) / s) over the mesh's bounding cube (corner o, side L,
-//                 s = L / 65535); the dequantization x = o + s·q is put back by a node
+//   POSITION      UNSIGNED_SHORT with 14 bits used, not normalized (as gltfpack writes it by
+//                 default: Debian's assimp 5 drops meshes whose positions use the upper
+//                 half of the range, and trimesh ignores `normalized`):
+//                 q = round((p − o) / s) ∈ [0, 16383] over the mesh's bounding cube (corner
+//                 o, side L, s = L / 16383); the dequantization x = o + s·q is put back by a node
 //                 (non-skinned meshes: a child node holding the mesh with translation c and
 //                 scale s) or folded into the skin's inverse bind matrices (skinned meshes).
 //   NORMAL        BYTE normalized; TANGENT BYTE normalized (w = ±1 exact).
@@ -12,12 +13,12 @@
 // extensionsRequired (engines must know it to read SHORT positions).
 import Foundation
 
-/// The dequantization of one mesh's positions: x = centre + scale · q, q ∈ [0, 65535]³
+/// The dequantization of one mesh's positions: x = centre + scale · q, q ∈ [0, 16383]³
 /// (`centre` is the cube's low corner).
 struct PositionDequantization: Equatable {
     var centre: SIMD3<Double>
     var scale: Double
-    static let steps = 65535.0
+    static let steps = 16383.0
 
     /// The cube around `positions` (scale > 0 even for a single point).
     init(bounding positions: [SIMD3<Float>]) {
@@ -68,7 +69,7 @@ extension GLTFAsset {
     }
 
     /// Appends a VEC3 vertex accessor of `values` rounded and clamped to SHORT (±32767) or
-    /// UNSIGNED_SHORT (0…65535), not normalized, with exact min/max.
+    /// UNSIGNED_SHORT (0…65535; positions use 0…16383), not normalized, with exact min/max.
     mutating func appendIntegers(_ values: [SIMD3<Double>], signed: Bool) -> Int {
         let lower = SIMD3<Double>(repeating: signed ? -32767 : 0), upper = SIMD3<Double>(repeating: signed ? 32767 : 65535)
         let q = values.map { v in (v.rounded(.toNearestOrAwayFromZero)).clamped(lowerBound: lower, upperBound: upper) }
