@@ -30,6 +30,8 @@ let package = Package(
         // System libraries: SwiftPM passes pkg-config's flags to the targets that depend on them.
         .systemLibrary(name: "COpenCV", pkgConfig: "opencv4", providers: [.apt(["libopencv-dev"])]),
         .systemLibrary(name: "CEigen", pkgConfig: "eigen3", providers: [.apt(["libeigen3-dev"])]),
+        // Debian's libmeshoptimizer-dev has no pkg-config file: the module map links it by name.
+        .systemLibrary(name: "CMeshOptimizer", providers: [.apt(["libmeshoptimizer-dev"])]),
 
         // C++17: OpenCV and Eigen behind one plain C header. The only C++ in the package.
         .target(name: "CVBridge", dependencies: ["COpenCV", "CEigen"]),
@@ -48,7 +50,7 @@ let package = Package(
         .target(name: "Localization", dependencies: [
             "Geometry", "CVBridge", "LandmarkMap", "Rendering", "Reconstruction", "Support",
         ]),
-        .target(name: "AssetPipeline", dependencies: ["Geometry", "CVBridge", "Rendering", "Support"]),
+        .target(name: "AssetPipeline", dependencies: ["Geometry", "CVBridge", "CMeshOptimizer", "Rendering", "Support"]),
         .target(name: "Motion", dependencies: ["Geometry", "AssetPipeline", "Support"]),
         .target(name: "Anchoring", dependencies: [
             "Geometry", "LandmarkMap", "Rendering", "AssetPipeline", "Motion", "Support",

@@ -38,17 +38,50 @@ struct AssetOptimize: AsyncParsableCommand {
     @Flag(help: "With --atlas: re-bake base colour, metallic-roughness, emissive and a normal map from the input onto the atlas, as one material.")
     var bake = false
 
+    @Option(help: "Base colour texture for an OBJ/PLY input that names none. Without it such an input takes <stem>.png/.jpg beside it, else the only image in its folder.")
+    var texture: String?
+
+    @Option(help: "Weight of texture-coordinate error against position error (bbox diagonals per UV unit); higher keeps texture mapping tighter.")
+    var uvWeight: Double?
+
+    @Flag(help: "Store positions, normals, tangents and UVs as normalized integers (KHR_mesh_quantization, declared required).")
+    var quantize = false
+
+    @Option(help: "Texture encoding: keep, png, jpeg, or color-jpeg (base colour and emissive JPEG, data maps keep their format). KTX2 is not offered: Debian has no KTX2 encoder.")
+    var textureFormat: TextureOutputFormat?
+
+    @Option(help: "Downscale textures larger than N pixels on a side.")
+    var maxTextureSize: Int?
+
+    @Option(help: "JPEG quality 1…100 for --texture-format jpeg/color-jpeg.")
+    var jpegQuality = 90
+
+    @Flag(help: "Keep the decimator's vertex order (skip meshoptimizer's vertex cache and fetch ordering).")
+    var keepVertexOrder = false
+
+    @Option(help: "Platform preset. mobile-ar: at most 100k triangles, one texture set of at most 2048² (multi-material assets are unwrapped and re-baked onto one 2048² atlas), quantized, JPEG base colour.")
+    var preset: Preset?
+
+    enum Preset: String, ExpressibleByArgument, CaseIterable { case mobileAR = "mobile-ar" }
+
     @Flag(help: "Keep open borders exactly.")
     var lockBorders = false
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    /// `--preset mobile-ar`'s triangle budget and texture size.
+    static let mobileTriangleCap = 100_000
+    static let mobileTextureSize = 2048
+
     /// meshoptimizer's default `target_error` too: 1 % of the diagonal.
     static let defaultMaxError = 0.01
 
     func validate() throws {
-        if triangles == nil, ratio == nil, error == nil {
+        if preset == .mobileAR, let t = triangles, t > AssetOptimize.mobileTriangleCap {
+            throw ValidationError("--preset mobile-ar allows at most \(AssetOptimize.mobileTriangleCap) triangles; got --triangles \(t).")
+        }
+        if preset == nil, triangles == nil, ratio == nil, error == nil {
             throw ValidationError("Give a target: --triangles N, --ratio R or --error E (e.g. --ratio 0.1).")
         }
         if let r = ratio, !(r > 0 && r <= 1) { throw ValidationError("--ratio must be in (0, 1], e.g. 0.25; got \(r).") }
@@ -57,7 +90,10 @@ struct AssetOptimize: AsyncParsableCommand {
         let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
         guard ext == "glb" || ext == "gltf" else { throw ValidationError("--out must end in .glb or .gltf; got '\(out)'.") }
         _ = try lodRatios()
+        if let w = uvWeight, !(w >= 0) { throw ValidationError("--uv-weight must be ≥ 0, e.g. 4; got \(w).") }
         if bake && atlas == nil { throw ValidationError("--bake needs --atlas N (the atlas resolution), e.g. --atlas 2048 --bake.") }
+        if let m = maxTextureSize, m < 1 { throw ValidationError("--max-texture-size must be at least 1, e.g. 2048; got \(m).") }
+        guard (1...100).contains(jpegQuality) else { throw ValidationError("--jpeg-quality must be 1…100, e.g. 90; got \(jpegQuality).") }
         if let atlas, !(8...16384).contains(atlas) { throw ValidationError("--atlas must be between 8 and 16384 texels, e.g. 2048; got \(atlas).") }
     }
 
@@ -77,17 +113,40 @@ struct AssetOptimize: AsyncParsableCommand {
     func run() async throws {
         let start = Date()
         let inputURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: out)
-        let asset = try AssetLoader.load(inputURL)
-        var decimation = DecimationOptions(targetTriangleCount: triangles, targetRatio: ratio,
+        let asset = try AssetLoader.load(inputURL, texture: texture.map { .file(URL(fileURLWithPath: $0)) } ?? .convention)
+        let summaryIn = try AssetSummary(asset)
+        var targetTriangles = triangles, atlasSize = atlas, bakeAtlas = bake
+        var engine = EngineExportOptions()
+        engine.optimizeVertexOrder = !keepVertexOrder
+        engine.quantize = quantize
+        engine.textureFormat = textureFormat ?? .keep
+        engine.maxTextureSize = maxTextureSize
+        engine.jpegQuality = jpegQuality
+        if preset == .mobileAR {
+            targetTriangles = min(triangles ?? AssetOptimize.mobileTriangleCap, AssetOptimize.mobileTriangleCap)
+            if ratio == nil, error == nil, summaryIn.triangles <= targetTriangles! { targetTriangles = summaryIn.triangles }
+            // One texture set: several textured materials become one baked atlas.
+            if atlasSize == nil, summaryIn.materials.count > 1 { atlasSize = AssetOptimize.mobileTextureSize; bakeAtlas = true }
+            engine.quantize = true
+            engine.textureFormat = textureFormat ?? .colorJPEG
+            engine.maxTextureSize = min(maxTextureSize ?? AssetOptimize.mobileTextureSize, AssetOptimize.mobileTextureSize)
+        }
+        var decimation = DecimationOptions(targetTriangleCount: targetTriangles, targetRatio: ratio,
                                            maxError: error ?? AssetOptimize.defaultMaxError)
         decimation.lockBorders = lockBorders
+        if let uvWeight { decimation.uvWeight = uvWeight }
         let options = AssetOptimizeOptions(decimation: decimation, lodRatios: try lodRatios())
         var (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)
-        if let atlas {
-            let step = try applyAtlas(original: asset, optimized: optimized, resolution: atlas, bake: bake)
+        if let atlasSize {
+            let step = try applyAtlas(original: asset, optimized: optimized, resolution: atlasSize, bake: bakeAtlas)
             optimized = step.asset
             report.warnings += step.report.lines
         }
+        let (ready, engineReport) = try makeEngineReady(optimized, options: engine)
+        optimized = ready
+        lodAssets = try lodAssets.map { try makeEngineReady($0, options: engine).asset }
+        report.warnings += engineReport.warnings
+        let summaryOut = try AssetSummary(optimized)
         try optimized.validate()
         // Every level in memory first, then written (each file atomically).
         let ext = outURL.pathExtension
@@ -104,7 +163,10 @@ struct AssetOptimize: AsyncParsableCommand {
         let summary = OptimizeSummary(input: input, output: written.map(\.0), trianglesIn: report.trianglesIn,
                                       trianglesOut: report.output.triangles, error: report.output.error,
                                       seconds: seconds, bytesIn: inputSize(inputURL, asset), bytesOut: written.map(\.1),
-                                      lods: report.lods, warnings: report.warnings)
+                                      lods: report.lods, warnings: report.warnings,
+                                      materialsIn: summaryIn.materials.count, materialsOut: summaryOut.materials.count,
+                                      texturesIn: summaryIn.textures, texturesOut: summaryOut.textures,
+                                      imagesIn: summaryIn.images, imagesOut: summaryOut.images, engine: engineReport)
         if json {
             let encoder = JSONEncoder(); encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
@@ -114,6 +176,15 @@ struct AssetOptimize: AsyncParsableCommand {
             print(String(format: "error      %.3g of the bounding-box diagonal", report.output.error))
             for (i, lod) in report.lods.enumerated() {
                 print(String(format: "lod%d       %d triangles (ratio %.3g), error %.3g → %@", i + 1, lod.triangles, lod.ratio ?? 0, lod.error, written[i + 1].0))
+            }
+            print("materials  \(summaryIn.materials.count) → \(summaryOut.materials.count)")
+            print("textures   \(summaryIn.textures) → \(summaryOut.textures) (images \(summaryIn.images) → \(summaryOut.images), \(engineReport.imagesReencoded) re-encoded)")
+            if engineReport.acmrBefore > 0 {
+                print(String(format: "vertex cache ACMR %.3f → %.3f (16-entry FIFO)", engineReport.acmrBefore, engineReport.acmrAfter))
+            }
+            if engine.quantize {
+                print("quantized  \(engineReport.quantizedPrimitives) primitives (KHR_mesh_quantization)" +
+                      (engineReport.floatPositions.isEmpty ? "" : "; float positions: " + engineReport.floatPositions.joined(separator: "; ")))
             }
             print(String(format: "time       %.2f s", seconds))
             print("bytes      \(summary.bytesIn) → \(summary.bytesOut.first ?? 0) (\(out))")
@@ -131,6 +202,13 @@ struct AssetOptimize: AsyncParsableCommand {
         var bytesOut: [Int]
         var lods: [AssetLevelReport]
         var warnings: [String]
+        var materialsIn: Int
+        var materialsOut: Int
+        var texturesIn: Int
+        var texturesOut: Int
+        var imagesIn: Int
+        var imagesOut: Int
+        var engine: EngineExportReport
     }
 
     func fileSize(_ url: URL) -> Int {
@@ -149,3 +227,5 @@ struct AssetOptimize: AsyncParsableCommand {
         return total
     }
 }
+
+extension TextureOutputFormat: ExpressibleByArgument {}

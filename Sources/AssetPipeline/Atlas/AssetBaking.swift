@@ -30,14 +30,8 @@ public func bakeAssetTextures(original: GLTFAsset, unwrapped: GLTFAsset, options
         guard let info, info.index < doc.textures.count, let source = doc.textures[info.index].source,
               source < doc.images.count else { return nil }
         if let cached = decoded[source] { return cached }
-        var bytes = original.imageData[source]
-        if bytes == nil, let v = doc.images[source].bufferView, v < doc.bufferViews.count {
-            let view = doc.bufferViews[v]
-            let start = view.byteOffset ?? 0
-            bytes = original.buffers[view.buffer].subdata(in: start..<(start + view.byteLength))
-        }
-        guard let bytes else { return nil }
-        let img = try Image8(decoding: bytes, channels: 3, name: doc.images[source].uri ?? "images[\(source)]")
+        guard let bytes = original.imageBytes(source) else { return nil }
+        let img = try Image8(decoding: bytes, channels: 3, name: original.imageName(source))
         decoded[source] = img
         return img
     }
@@ -69,7 +63,11 @@ public func bakeAssetTextures(original: GLTFAsset, unwrapped: GLTFAsset, options
         // Target: this mesh's primitives that carry the atlas (and the old UVs in TEXCOORD_1).
         var target = Mesh(positions: [], indices: [])
         var parts: [Mesh] = []
-        for (p, prim) in mesh.primitives.enumerated() where prim.attributes["TEXCOORD_1"] != nil && prim.attributes["TEXCOORD_0"] != nil {
+        // Unwrapped primitives: the atlas in TEXCOORD_0 and the old UVs in TEXCOORD_1, or,
+        // when the original had no UVs, only the atlas.
+        let originalPrimitives = doc.meshes[m].primitives
+        for (p, prim) in mesh.primitives.enumerated() where prim.attributes["TEXCOORD_0"] != nil
+            && (prim.attributes["TEXCOORD_1"] != nil || originalPrimitives.allSatisfy { $0.attributes["TEXCOORD_0"] == nil }) {
             parts.append(try Mesh(gltf: unwrapped, mesh: m, primitive: p))
             targets.append((m, p))
         }
@@ -78,15 +76,19 @@ public func bakeAssetTextures(original: GLTFAsset, unwrapped: GLTFAsset, options
         // Source: the original primitives of the same mesh.
         var positions: [Vec3] = [], indices: [UInt32] = [], uvs: [SIMD2<Double>] = [], normals: [Vec3] = []
         var materialOf: [Int32] = []
-        var allNormals = true
+        var allNormals = true, hasUVs = false
         for (p, prim) in doc.meshes[m].primitives.enumerated() where (prim.mode ?? 4) == 4 {
-            let part = try Mesh(gltf: original, mesh: m, primitive: p)
+            let part = try Mesh.validated(gltf: original, mesh: m, primitive: p)
+            if part.uv0 != nil { hasUVs = true }
             let base = UInt32(positions.count)
             positions += part.positions.map { Vec3(Double($0.x), Double($0.y), Double($0.z)) }
             uvs += part.uv0.map { $0.map { SIMD2(Double($0.x), Double($0.y)) } } ?? [SIMD2<Double>](repeating: .zero, count: part.vertexCount)
             if let nn = part.normals { normals += nn.map { Vec3(Double($0.x), Double($0.y), Double($0.z)) } } else { allNormals = false }
             indices += part.indices.map { $0 + base }
             materialOf += [Int32](repeating: prim.material.map(Int32.init) ?? defaultMaterial, count: part.triangleCount)
+        }
+        if !hasUVs && !materialOf.contains(where: { materials[Int($0)].hasTexture }) {
+            report.warnings.append("meshes[\(m)]: the original has no texture coordinates and no textures: the baked base colour is its material's constant colour; the normal map is baked from its surface")
         }
         let source = BakeSource(positions: positions, indices: indices, normals: allNormals ? normals : nil, uvs: uvs,
                                 materialOfTriangle: materialOf, materials: materials)

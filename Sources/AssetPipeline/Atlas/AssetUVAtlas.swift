@@ -38,7 +38,7 @@ public func unwrapAsset(_ asset: GLTFAsset, options: AtlasOptions = AtlasOptions
             guard extra.isEmpty else {
                 warnings.append("meshes[\(m)].primitives[\(p)]: attributes \(extra.sorted()) not carried, kept as is"); continue
             }
-            parts.append((m, p, try Mesh(gltf: asset, mesh: m, primitive: p)))
+            parts.append((m, p, try Mesh.validated(gltf: asset, mesh: m, primitive: p)))
         }
     }
     // One input: parts side by side, a "material" per part so charts never span two parts.

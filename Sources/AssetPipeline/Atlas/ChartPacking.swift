@@ -327,6 +327,12 @@ private func packHorizon(_ footprints: [ChartFootprint], order: [Int], resolutio
 private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolution n: Int, allowRotation: Bool)
     -> (placements: [Placement], height: Int)? {
     var nextTaken = [Int32](repeating: Int32(n), count: n * n)
+    // nextFree[y][x]: the first free column ≥ x of row y (n if none), so a collision jumps
+    // over the whole taken run at once instead of one texel at a time.
+    var nextFree = [Int32](unsafeUninitializedCapacity: n * n) { buffer, count in
+        for y in 0..<n { for x in 0..<n { buffer[y * n + x] = Int32(x) } }
+        count = n * n
+    }
     var taken = [UInt8](repeating: 0, count: n * n)
     var placements = [Placement](repeating: Placement(rotation: 0, x: 0, y: 0), count: footprints.count)
     var maxHeight = 0
@@ -357,6 +363,7 @@ private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolu
             while roomyRow < n && longestRun[roomyRow] < widestLength { roomyRow += 1 }
             firstRoomy[Int(widestLength)] = roomyRow
             let found: Placement? = nextTaken.withUnsafeBufferPointer { nt in
+              nextFree.withUnsafeBufferPointer { nf in
               longestRun.withUnsafeBufferPointer { lr in
                 left.withUnsafeBufferPointer { lf in
                     right.withUnsafeBufferPointer { rt in
@@ -374,14 +381,16 @@ private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolu
                                 // The widest row first: it collides most often.
                                 do {
                                     let a = Int(lf[widest]), b = Int(rt[widest])
-                                    let blocker = Int(nt[(y + widest) * n + x + a])
-                                    if blocker <= x + b { x = blocker - a + 1; continue scan }
+                                    let row = (y + widest) * n
+                                    let blocker = Int(nt[row + x + a])
+                                    if blocker <= x + b { x = Int(nf[row + blocker]) - a; continue scan }
                                 }
                                 for r in r0...r1 {
                                     let a = Int(lf[r]), b = Int(rt[r])
-                                    let blocker = Int(nt[(y + r) * n + x + a])
+                                    let row = (y + r) * n
+                                    let blocker = Int(nt[row + x + a])
                                     if blocker <= x + b {
-                                        x = blocker - a + 1
+                                        x = Int(nf[row + blocker]) - a
                                         continue scan
                                     }
                                 }
@@ -392,6 +401,7 @@ private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolu
                         return nil
                     }
                 }
+              }
               }
             }
             if let f = found, f.y * n + f.x < bestKey { best = f; bestKey = f.y * n + f.x }
@@ -435,6 +445,10 @@ private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolu
                 nextTaken[row + x] = Int32(next)
                 x -= 1
             }
+            var end = b + 1
+            if end < n { end = Int(nextFree[row + end]) }
+            x = b
+            while x >= 0 && taken[row + x] != 0 { nextFree[row + x] = Int32(end); x -= 1 }
             maxHeight = max(maxHeight, p.y + r + 1)
             var run = 0, longest = 0
             for x in 0..<n { if taken[row + x] == 0 { run += 1; longest = max(longest, run) } else { run = 0 } }

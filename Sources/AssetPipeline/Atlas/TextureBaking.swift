@@ -23,6 +23,8 @@ public struct BakeMaterial: Sendable {
     public init(baseColor: Image8? = nil, metallicRoughness: Image8? = nil, emissive: Image8? = nil) {
         self.baseColor = baseColor; self.metallicRoughness = metallicRoughness; self.emissive = emissive
     }
+    /// Whether any channel comes from an image.
+    public var hasTexture: Bool { baseColor != nil || metallicRoughness != nil || emissive != nil }
 }
 
 /// The surface baked from (the original, e.g. high-poly, asset).

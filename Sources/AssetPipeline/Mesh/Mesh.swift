@@ -100,6 +100,11 @@ public struct Mesh: Sendable, Equatable {
         if let bad = positions.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite && $0.z.isFinite) }) {
             throw MeshError.nonFinitePosition(vertex: bad)
         }
+        for (name, uv) in [("uv0", uv0), ("uv1", uv1)] {
+            if let bad = uv?.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite) }) {
+                throw MeshError.nonFiniteAttribute(name: name, vertex: bad)
+            }
+        }
     }
 
     /// The number of triangles with zero area (repeated corners or collinear points).
@@ -125,6 +130,8 @@ public enum MeshError: Error, Sendable, Equatable, CustomStringConvertible {
     case indexCount(Int)
     case indexOutOfRange(element: Int, index: Int, vertexCount: Int)
     case nonFinitePosition(vertex: Int)
+    /// A texture coordinate (`uv0`/`uv1`) is NaN or infinite.
+    case nonFiniteAttribute(name: String, vertex: Int)
     /// A text or binary mesh file could not be parsed; `line` is 1-based (0: not line-based).
     case parse(file: String, line: Int, reason: String)
     case missingFile(path: String)
@@ -137,6 +144,7 @@ public enum MeshError: Error, Sendable, Equatable, CustomStringConvertible {
         case .indexCount(let c): return "index count \(c) is not a multiple of 3"
         case .indexOutOfRange(let e, let i, let n): return "index \(i) at element \(e) is out of range (\(n) vertices)"
         case .nonFinitePosition(let v): return "vertex \(v) has a NaN or infinite position"
+        case .nonFiniteAttribute(let name, let v): return "vertex \(v) has a NaN or infinite texture coordinate (\(name))"
         case .parse(let f, let l, let r): return l > 0 ? "\(f):\(l): \(r)" : "\(f): \(r)"
         case .missingFile(let p): return "file not found: \(p)"
         case .unsupportedFormat(let e): return "unsupported mesh format '\(e)' (use .glb, .gltf, .obj or .ply)"

@@ -10,6 +10,16 @@ public extension Mesh {
     /// Reads one glTF primitive: triangles (strips and fans are converted), the attributes in
     /// `Mesh`, and morph targets (POSITION/NORMAL/TANGENT displacements).
     /// - Throws: `GLTFError` for bad accessors; `.invalidPrimitive` for points or lines.
+    /// The primitive read as by `init(gltf:mesh:primitive:)` and checked by `validate()`.
+    /// - Throws: `GLTFError.invalidPrimitive` naming the primitive and the bad value.
+    static func validated(gltf asset: GLTFAsset, mesh m: Int, primitive p: Int) throws -> Mesh {
+        let mesh = try Mesh(gltf: asset, mesh: m, primitive: p)
+        do { try mesh.validate() } catch let error as MeshError {
+            throw GLTFError.invalidPrimitive(mesh: m, primitive: p, reason: error.description)
+        }
+        return mesh
+    }
+
     init(gltf asset: GLTFAsset, mesh m: Int, primitive p: Int) throws {
         let prim = asset.document.meshes[m].primitives[p]
         guard let pa = prim.attributes["POSITION"] else {

@@ -4,18 +4,60 @@ import Foundation
 /// and its diffuse textures) and `.ply` as a one-mesh, one-node asset with one primitive
 /// per material.
 public enum AssetLoader {
-    public static func load(_ url: URL) throws -> GLTFAsset {
+    /// Opens `url`. For OBJ and PLY, `texture` decides the base colour texture of a mesh whose
+    /// file names none (see `TextureAttachment`); glTF files are read as they are.
+    public static func load(_ url: URL, texture: TextureAttachment = .convention) throws -> GLTFAsset {
         guard FileManager.default.fileExists(atPath: url.path) else { throw MeshError.missingFile(path: url.path) }
+        let name = url.deletingPathExtension().lastPathComponent
         switch url.pathExtension.lowercased() {
         case "glb", "gltf": return try GLTFAsset(contentsOf: url)
-        case "obj":
-            let (mesh, materials) = try OBJReader.read(contentsOf: url)
-            return try makeAsset(mesh, materials: materials, name: url.deletingPathExtension().lastPathComponent)
-        case "ply":
-            return try makeAsset(try PLYReader.read(contentsOf: url), materials: [OBJMaterial(name: "default")],
-                                 name: url.deletingPathExtension().lastPathComponent)
+        case "obj", "ply":
+            var (mesh, materials): (Mesh, [OBJMaterial])
+            if url.pathExtension.lowercased() == "obj" { (mesh, materials) = try OBJReader.read(contentsOf: url) }
+            else { (mesh, materials) = (try PLYReader.read(contentsOf: url), [OBJMaterial(name: "default")]) }
+            if materials.isEmpty { materials = [OBJMaterial(name: "default")] }
+            switch texture {
+            case .none: break
+            case .file(let file):
+                guard FileManager.default.fileExists(atPath: file.path) else { throw MeshError.missingFile(path: file.path) }
+                for i in materials.indices { materials[i].diffuseTexture = file }
+            case .convention:
+                if mesh.uv0 != nil, materials.allSatisfy({ $0.diffuseTexture == nil }), let file = conventionalTexture(for: url) {
+                    for i in materials.indices { materials[i].diffuseTexture = file }
+                }
+            }
+            do { try mesh.validate() } catch let error as MeshError {
+                throw MeshError.parse(file: url.lastPathComponent, line: 0, reason: error.description)
+            }
+            return try makeAsset(mesh, materials: materials, name: name)
         default: throw MeshError.unsupportedFormat(url.pathExtension)
         }
+    }
+
+    /// Where an OBJ/PLY's base colour texture comes from when the file (or its MTL) names none.
+    public enum TextureAttachment: Sendable, Equatable {
+        /// No texture.
+        case none
+        /// This image, for every material (replacing any `map_Kd`).
+        case file(URL)
+        /// The convention (`conventionalTexture(for:)`), only for a mesh with texture
+        /// coordinates none of whose materials has a texture.
+        case convention
+    }
+
+    /// The image a textureless OBJ/PLY takes by convention: `<stem>.png`, `.jpg` or `.jpeg`
+    /// beside it, else the only PNG/JPEG file in its folder (spot: `spot_texture.png`).
+    /// nil when neither exists (or the folder holds several other images).
+    public static func conventionalTexture(for url: URL) -> URL? {
+        let dir = url.deletingLastPathComponent(), stem = url.deletingPathExtension().lastPathComponent
+        let extensions = ["png", "jpg", "jpeg"]
+        for ext in extensions {
+            let candidate = dir.appendingPathComponent(stem + "." + ext)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        let images = files.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") }
+        return images.count == 1 ? dir.appendingPathComponent(images[0]) : nil
     }
 
     /// A glTF asset holding `mesh` (split into one primitive per material id) under one node.

@@ -76,7 +76,7 @@ public func optimizeAsset(_ asset: GLTFAsset, options: AssetOptimizeOptions,
         }
         for s in order {
             let prims = bySignature[s]!
-            let parts = try prims.map { try Mesh(gltf: asset, mesh: m, primitive: $0) }
+            let parts = try prims.map { try Mesh.validated(gltf: asset, mesh: m, primitive: $0) }
             groups.append(Group(mesh: m, primitives: prims, merged: Mesh.merging(parts)))
         }
     }
