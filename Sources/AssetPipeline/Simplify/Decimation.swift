@@ -114,12 +114,6 @@ private enum VertexKind: UInt8 {
     case manifold, border, seam, locked
 }
 
-private struct HeapEntry {
-    var cost: Float
-    var from: UInt32   // P0, removed
-    var to: UInt32     // P1, survives
-    var stamp: UInt32
-}
 
 /// Scratch memory for one decimation, freed together (meshoptimizer's meshopt_Allocator).
 private final class ScopedAllocator {
@@ -225,17 +219,24 @@ private final class Decimator {
     let kind: UnsafeMutableBufferPointer<VertexKind>
     let chainPrev: UnsafeMutableBufferPointer<UInt32>      // neighbours along a border or seam
     let chainNext: UnsafeMutableBufferPointer<UInt32>
-    let version: UnsafeMutableBufferPointer<UInt32>
+    let passOf: UnsafeMutableBufferPointer<UInt32>         // the last pass that collapsed into or out of it
     let removed: UnsafeMutableBufferPointer<Bool>
     let moved: UnsafeMutableBufferPointer<Bool>
 
-    // Corner lists: position → first corner, corner → next corner (UInt32.max ends).
-    let firstCorner: UnsafeMutableBufferPointer<UInt32>
-    let nextCorner: UnsafeMutableBufferPointer<UInt32>
+    // Corner lists in CSR form, rebuilt at the start of each pass: the corners of position p
+    // are cornerList[cornerStart[p] ..< cornerStart[p + 1]] (dead triangles skipped on reading).
+    // A collapse does not edit them: within a pass its two positions are never touched again,
+    // and every other position's triangles stay the same set.
+    let cornerStart: UnsafeMutableBufferPointer<UInt32>
+    let cornerList: UnsafeMutableBufferPointer<UInt32>
 
-    // Heap (binary, min-cost first, stale entries skipped on pop). Its storage is fixed:
-    // stale entries are compacted away before it could fill up.
-    let heapEntries: UnsafeMutableBufferPointer<HeapEntry>
+    // Candidate collapses of one pass (P0 → P1 and cost), their sorted order and the sort's
+    // scratch: one entry per live edge, 20 bytes each.
+    let candidateFrom: UnsafeMutableBufferPointer<UInt32>
+    let candidateTo: UnsafeMutableBufferPointer<UInt32>
+    let candidateCost: UnsafeMutableBufferPointer<Float>
+    let candidateOrder: UnsafeMutableBufferPointer<UInt32>
+    let sortScratch: UnsafeMutableBufferPointer<UInt32>
 
     // Scratch lists with unchecked storage (valences beyond `scratchCapacity` reject the
     // collapse), and counters kept behind a pointer so that hot loops pay no exclusivity checks.
@@ -245,13 +246,19 @@ private final class Decimator {
     let wedgeMap: UnsafeMutablePointer<UInt32>              // pairs (from, to), at most 4
     let counters: UnsafeMutablePointer<Int>
 
-    var heapCount: Int { get { counters[0] } set { counters[0] = newValue } }
     var liveTriangles: Int { get { counters[1] } set { counters[1] = newValue } }
     var neighbourCount0: Int { get { counters[2] } set { counters[2] = newValue } }
     var neighbourCount1: Int { get { counters[3] } set { counters[3] = newValue } }
     var wedgePairs: Int { get { counters[4] } set { counters[4] = newValue } }
 
-    var maxErrorSeen = 0.0
+    /// The largest normalized collapse error performed (squared, bbox diagonal 1), behind a
+    /// pointer like `counters`.
+    let maxErrorSquared: UnsafeMutablePointer<Double>
+    var maxErrorSeen: Double { maxErrorSquared.pointee.squareRoot() }
+    /// Whether wedges carry skin weights or morph targets to blend (read once: `mesh` is a
+    /// `var`, and each access to it in the collapse loop would pay an exclusivity check).
+    let carriesSkin: Bool
+    let carriesTargets: Bool
     let debugTiming = ProcessInfo.processInfo.environment["DECIM_TIMING"] != nil
     var passes = 0
     static let none = UInt32.max
@@ -276,7 +283,7 @@ private final class Decimator {
         alive = alloc.make(triangleCount, true)
         positionOf = alloc.make(wedgeCount, 0)
         nextWedge = alloc.make(wedgeCount, Decimator.none)
-        nextCorner = alloc.make(mesh.indices.count, Decimator.none)
+        cornerList = alloc.make(mesh.indices.count, 0)
         attributes = alloc.make(wedgeCount * k, 0)
         attributeQuadrics = alloc.make(k > 0 ? wedgeCount : 0, Quadric())
         gradients = alloc.make(wedgeCount * k, AttributeGradient())
@@ -288,23 +295,12 @@ private final class Decimator {
         let scale = diagonal > 0 ? 1 / diagonal : 1
         self.center = center
         self.scale = scale
-        var table: [SIMD3<Float>: UInt32] = [:]
-        table.reserveCapacity(wedgeCount)
-        var first: [UInt32] = []
-        for w in 0..<wedgeCount {
-            let p = mesh.positions[w]
-            if let existing = table[p] {
-                positionOf[w] = existing
-                nextWedge[w] = first[Int(existing)]
-                first[Int(existing)] = UInt32(w)
-            } else {
-                let id = UInt32(first.count)
-                table[p] = id
-                positionOf[w] = id
-                first.append(UInt32(w))
-            }
+        let ids = positionOf
+        let first = mesh.positions.withUnsafeBufferPointer { PositionWeld.weld($0, ids: ids) }
+        for w in stride(from: wedgeCount - 1, through: 0, by: -1) {
+            let p = Int(positionOf[w])
+            if first[p] != UInt32(w) { nextWedge[w] = nextWedge[Int(first[p])]; nextWedge[Int(first[p])] = UInt32(w) }
         }
-        table = [:]
         for c in 0..<corners.count { cornerPositions[c] = positionOf[Int(corners[c])] }
         positionCount = first.count
         points = alloc.make(positionCount, SIMD3<Double>(0, 0, 0))
@@ -317,14 +313,21 @@ private final class Decimator {
         kind = alloc.make(positionCount, .manifold)
         chainPrev = alloc.make(positionCount, Decimator.none)
         chainNext = alloc.make(positionCount, Decimator.none)
-        version = alloc.make(positionCount, 0)
+        passOf = alloc.make(positionCount, 0)
         removed = alloc.make(positionCount, false)
         moved = alloc.make(positionCount, false)
-        firstCorner = alloc.make(positionCount, Decimator.none)
-        // Undirected edges ≤ 3T/2 + border edges/2; stale entries are compacted away before
-        // the heap fills. 2T entries = 64 bytes per vertex on a closed mesh.
-        heapEntries = alloc.make(triangleCount * 2 + 2 * Decimator.scratchCapacity + 64,
-                                 HeapEntry(cost: 0, from: 0, to: 0, stamp: 0))
+        cornerStart = alloc.make(positionCount + 1, 0)
+        // Live edges: 3T/2 on a closed mesh, plus half the border edges (≤ 3T/2 more); a
+        // non-manifold excess beyond 2T only leaves edges out of one pass.
+        let candidates = triangleCount * 2 + 64
+        candidateFrom = alloc.make(candidates, 0)
+        candidateTo = alloc.make(candidates, 0)
+        candidateCost = alloc.make(candidates, 0)
+        candidateOrder = alloc.make(candidates, 0)
+        sortScratch = alloc.make(candidates, 0)
+        maxErrorSquared = alloc.make(1, 0.0).baseAddress!
+        carriesSkin = mesh.joints != nil && mesh.weights != nil
+        carriesTargets = !mesh.targets.isEmpty
         neighbours0 = alloc.make(Decimator.scratchCapacity, 0).baseAddress!
         neighbours1 = alloc.make(Decimator.scratchCapacity, 0).baseAddress!
         wedgeMap = alloc.make(8, 0).baseAddress!
@@ -334,34 +337,43 @@ private final class Decimator {
 
     // MARK: Stage 3: adjacency
 
-    /// Position → triangle-corner lists (singly linked through `nextCorner`). Dead
-    /// triangles are unlinked lazily as lists are walked.
+    /// Position → live triangle corners, in CSR form (counting sort of the live corners by
+    /// position, in corner order).
     func buildCornerLists() {
-        for c in stride(from: corners.count - 1, through: 0, by: -1) {
-            let p = Int(positionOf[Int(corners[c])])
-            nextCorner[c] = firstCorner[p]
-            firstCorner[p] = UInt32(c)
+        let start = cornerStart
+        for p in 0..<start.count { start[p] = 0 }
+        for t in 0..<triangleCount where alive[t] {
+            start[Int(cornerPositions[3 * t])] &+= 1
+            start[Int(cornerPositions[3 * t + 1])] &+= 1
+            start[Int(cornerPositions[3 * t + 2])] &+= 1
         }
+        var sum: UInt32 = 0
+        for p in 0..<positionCount { let c = start[p]; start[p] = sum; sum &+= c }
+        start[positionCount] = sum
+        // Scatter, advancing each start; then the starts are one list later, so shift back.
+        for t in 0..<triangleCount where alive[t] {
+            for e in 0..<3 {
+                let p = Int(cornerPositions[3 * t + e])
+                cornerList[Int(start[p])] = UInt32(3 * t + e)
+                start[p] &+= 1
+            }
+        }
+        for p in stride(from: positionCount, to: 0, by: -1) { start[p] = start[p - 1] }
+        start[0] = 0
     }
 
     @inline(__always) func pos(_ corner: Int) -> UInt32 { cornerPositions[corner] }
     @inline(__always) func cornerBase(_ c: Int) -> Int { c - c % 3 }
 
-    /// Walks the live corners of position `p`, unlinking dead ones.
+    /// Walks the live corners of position `p` (exact for positions not yet collapsed in
+    /// this pass).
     @inline(__always) func forEachCorner(_ p: UInt32, _ body: (Int) -> Void) {
-        var prev = Decimator.none
-        var c = firstCorner[Int(p)]
-        while c != Decimator.none {
-            let next = nextCorner[Int(c)]
-            if alive[Int(c) / 3] {
-                body(Int(c))
-                prev = c
-            } else if prev == Decimator.none {
-                firstCorner[Int(p)] = next
-            } else {
-                nextCorner[Int(prev)] = next
-            }
-            c = next
+        var i = Int(cornerStart[Int(p)])
+        let end = Int(cornerStart[Int(p) + 1])
+        while i < end {
+            let c = Int(cornerList[i])
+            if alive[c / 3] { body(c) }
+            i += 1
         }
     }
 
@@ -751,32 +763,23 @@ private final class Decimator {
         let l2 = (edge * edge).sum()
         let t = l2 > 0 ? Swift.max(0, Swift.min(1, ((point - a) * edge).sum() / l2)) : 0
         // Move P0's corners to P1 (or kill the triangles on the edge).
-        var c = firstCorner[Int(p0)]
-        while c != Decimator.none {
-            let next = nextCorner[Int(c)]
-            let tri = Int(c) / 3
-            if alive[tri] {
-                let base = Int(c) - Int(c) % 3
-                if pos(base) == p1 || pos(base + 1) == p1 || pos(base + 2) == p1 {
-                    alive[tri] = false
-                    liveTriangles -= 1
-                } else {
-                    let w = corners[Int(c)]
-                    for i in 0..<pairs where wedgeMap[2 * i] == w { corners[Int(c)] = wedgeMap[2 * i + 1] }
-                    cornerPositions[Int(c)] = p1
-                    nextCorner[Int(c)] = firstCorner[Int(p1)]
-                    firstCorner[Int(p1)] = c
-                }
+        // P1's corner list is not extended: P1 takes part in no other collapse this pass,
+        // and the next pass rebuilds the lists.
+        forEachCorner(p0) { c in
+            let base = self.cornerBase(c)
+            if self.pos(base) == p1 || self.pos(base + 1) == p1 || self.pos(base + 2) == p1 {
+                self.alive[c / 3] = false
+                self.liveTriangles -= 1
+            } else {
+                let w = self.corners[c]
+                for i in 0..<pairs where self.wedgeMap[2 * i] == w { self.corners[c] = self.wedgeMap[2 * i + 1] }
+                self.cornerPositions[c] = p1
             }
-            c = next
         }
-        firstCorner[Int(p0)] = Decimator.none
         quadrics[Int(p1)] += quadrics[Int(p0)]
         points[Int(p1)] = point
         moved[Int(p1)] = true
         removed[Int(p0)] = true
-        version[Int(p1)] &+= 1
-        version[Int(p0)] &+= 1
         let k = attributeCount
         for i in 0..<pairs {
             let wf = Int(wedgeMap[2 * i]), wt = Int(wedgeMap[2 * i + 1])
@@ -807,9 +810,9 @@ private final class Decimator {
     /// Skin weights and morph-target displacements: linear blend of the two wedges at the
     /// survivor's parameter t along the edge (t = 0 keeps the survivor's own values).
     func blendCarriedAttributes(into wt: Int, from wf: Int, t: Double) {
-        guard t > 0 else { return }
+        guard t > 0, carriesSkin || carriesTargets else { return }
         let tf = Float(t)
-        if mesh.joints != nil, mesh.weights != nil {
+        if carriesSkin {
             // Read into locals first: holding the arrays would make each write copy them.
             let ja = mesh.joints![wt], wa = mesh.weights![wt], jb = mesh.joints![wf], wb = mesh.weights![wf]
             var j = ja
@@ -833,162 +836,81 @@ private final class Decimator {
         }
     }
 
-    // MARK: Heap
+    // MARK: Stage 6b: candidate collapses, one pass at a time
 
-    /// The cheaper allowed direction of edge (a, b) as a heap entry, or nil.
-    @inline(__always) func entry(_ a: UInt32, _ b: UInt32) -> HeapEntry? {
-        var best: (Double, UInt32, UInt32)?
-        if let (c, _) = evaluateCollapse(a, b) { best = (c, a, b) }
-        let symmetric = kind[Int(a)] == .manifold && kind[Int(b)] == .manifold
-        if !symmetric, let (c, _) = evaluateCollapse(b, a), best == nil || c < best!.0 { best = (c, b, a) }
-        guard let (cost, from, to) = best, cost.isFinite else { return nil }
-        return HeapEntry(cost: Float(cost), from: from, to: to, stamp: stamp(from, to))
-    }
-
-    func push(_ a: UInt32, _ b: UInt32) {
-        guard let e = entry(a, b), heapCount < heapEntries.count else { return }
-        heapEntries[heapCount] = e
-        heapCount += 1
-        siftUp(heapCount - 1)
-    }
-
-    /// Appends without restoring the heap order (`heapify` follows).
-    func pushUnsorted(_ a: UInt32, _ b: UInt32) {
-        guard let e = entry(a, b), heapCount < heapEntries.count else { return }
-        heapEntries[heapCount] = e
-        heapCount += 1
-    }
-
-    @inline(__always) func stamp(_ a: UInt32, _ b: UInt32) -> UInt32 { version[Int(a)] &* 0x9E37_79B1 ^ version[Int(b)] }
-
-    // A 4-ary heap: half the levels of a binary heap, and the four children of a node
-    // share one cache line (4 × 16 bytes), which matters because popping is memory-bound.
-
-    @inline(__always) func siftUp(_ i0: Int) {
-        let heap = heapEntries
-        var i = i0
-        let e = heap[i]
-        while i > 0 {
-            let parent = (i - 1) >> 2
-            if heap[parent].cost <= e.cost { break }
-            heap[i] = heap[parent]; i = parent
-        }
-        heap[i] = e
-    }
-
-    @inline(__always) func siftDown(_ i0: Int, _ n: Int) {
-        let heap = heapEntries
-        var i = i0
-        let e = heap[i]
-        while true {
-            let first = 4 * i + 1
-            if first >= n { break }
-            var child = first
-            var best = heap[first].cost
-            let last = Swift.min(first + 4, n)
-            var k = first + 1
-            while k < last {
-                let c = heap[k].cost
-                if c < best { best = c; child = k }
-                k += 1
+    /// Gathers every live edge once (an interior edge from its lower-id end, a border edge
+    /// from its one half-edge) with its cheaper allowed direction and cost; returns the count.
+    func gatherCandidates() -> Int {
+        var n = 0
+        let capacity = candidateCost.count
+        let kinds = kind
+        for t in 0..<triangleCount where alive[t] {
+            for e in 0..<3 {
+                let a = pos(3 * t + e), b = pos(3 * t + (e + 1) % 3)
+                if a > b {
+                    // Between two manifold positions every edge has its twin (b → a), which
+                    // emits it; otherwise look for the twin.
+                    if kinds[Int(a)] == .manifold && kinds[Int(b)] == .manifold { continue }
+                    if hasDirectedEdge(b, a) { continue }
+                }
+                var cost = Double.infinity, from = a, to = b
+                if let (c, _) = evaluateCollapse(a, b) { cost = c }
+                if !(kinds[Int(a)] == .manifold && kinds[Int(b)] == .manifold),
+                   let (c, _) = evaluateCollapse(b, a), c < cost { cost = c; from = b; to = a }
+                guard cost.isFinite, n < capacity else { continue }
+                candidateFrom[n] = from; candidateTo[n] = to
+                candidateCost[n] = Float(cost)
+                n += 1
             }
-            if best >= e.cost { break }
-            heap[i] = heap[child]; i = child
         }
-        heap[i] = e
-    }
-
-    func heapify() {
-        let n = heapCount
-        guard n > 1 else { return }
-        for i in stride(from: (n - 2) / 4, through: 0, by: -1) { siftDown(i, n) }
-    }
-
-    func popMin() -> HeapEntry? {
-        let n = heapCount
-        guard n > 0 else { return nil }
-        let top = heapEntries[0]
-        heapEntries[0] = heapEntries[n - 1]
-        heapCount = n - 1
-        if n > 1 { siftDown(0, n - 1) }
-        return top
-    }
-
-    /// Drops stale entries and re-heapifies (keeps the heap linear in the live edges).
-    func compactHeap() {
-        var kept = 0
-        for i in 0..<heapCount {
-            let e = heapEntries[i]
-            if removed[Int(e.from)] || removed[Int(e.to)] || e.stamp != stamp(e.from, e.to) { continue }
-            heapEntries[kept] = e; kept += 1
-        }
-        heapCount = kept
-        heapify()
+        return n
     }
 
     // MARK: Driver
 
-    /// Pushes every live edge once (interior edges from the lower id side) and heapifies.
-    func rebuildHeap() {
-        heapCount = 0
-        for t in 0..<triangleCount where alive[t] {
-            for e in 0..<3 {
-                let a = pos(3 * t + e), b = pos(3 * t + (e + 1) % 3)
-                if a < b || !hasDirectedEdge(b, a) { pushUnsorted(a, b) }
-            }
-        }
-        heapify()
-    }
-
+    /// Collapses in passes (meshoptimizer's `simplify` loop): each pass costs every live
+    /// edge, sorts the costs (radix sort, no heap), then performs collapses cheapest first.
+    /// Within a pass a position takes part in one collapse at most, so every cost read is
+    /// still exact when its collapse is performed; the pass stops early when costs pass
+    /// 1.5× the cost at which the pass would have met its goal (after a tenth of the goal),
+    /// so cheap collapses created by this pass are not jumped over. Collapses rejected by
+    /// the link or normal test are retried next pass, with their neighbourhood changed.
     func run(target: Int, maxError: Double?) {
         let progress = options.showProgress && triangleCount > 200_000
             ? ProgressBar("decimating", total: Swift.max(1, triangleCount - target)) : nil
-        // Collapses rejected by the link or normal test may become valid once their
-        // neighbourhood changes, so passes repeat while they make progress.
-        var pass = 0
-        while liveTriangles > target, pass < 16 {
-            rebuildHeap()
-            let before = liveTriangles
-            runPass(target: target, maxError: maxError, progress: progress)
+        let maxCost = maxError.map { $0 * $0 }
+        var pass: UInt32 = 0
+        while liveTriangles > target {
+            if pass > 0 { buildCornerLists() }
+            let count = gatherCandidates()
+            if count == 0 { break }
+            RadixSort.sortedOrder(keys: UnsafeBufferPointer(rebasing: candidateCost[0..<count]),
+                                  into: candidateOrder, scratch: sortScratch)
             pass += 1
-            passes = pass
+            let before = liveTriangles
+            let goal = before - target                         // triangles still to remove
+            let edgeGoal = goal / 2                             // a collapse removes about two
+            let errorGoal = edgeGoal < count ? 1.5 * candidateCost[Int(candidateOrder[edgeGoal])] : .infinity
+            for i in 0..<count {
+                if liveTriangles <= target { break }
+                let c = Int(candidateOrder[i])
+                if candidateCost[c] > errorGoal, before - liveTriangles > goal / 10 { break }
+                let p0 = candidateFrom[c], p1 = candidateTo[c]
+                if passOf[Int(p0)] == pass || passOf[Int(p1)] == pass { continue }
+                guard let (_, point) = evaluateCollapse(p0, p1) else { continue }
+                let q = quadrics[Int(p0)] + quadrics[Int(p1)]
+                let normalized = q.w > 0 ? q.error(point) / q.w : 0
+                if let maxCost, normalized > maxCost { continue }
+                guard checkCollapse(p0, p1, point) else { continue }
+                if normalized > maxErrorSquared.pointee { maxErrorSquared.pointee = normalized }
+                performCollapse(p0, p1, point)
+                passOf[Int(p0)] = pass; passOf[Int(p1)] = pass
+            }
+            progress?.update(triangleCount - liveTriangles)
             if liveTriangles == before { break }
         }
+        passes = Int(pass)
         progress?.finish()
-    }
-
-    func runPass(target: Int, maxError: Double?, progress: ProgressBar?) {
-        let maxCost = maxError.map { $0 * $0 }
-        var collapses = 0
-        var liveEdgesEstimate = heapCount
-        let slack = 2 * Decimator.scratchCapacity
-        while liveTriangles > target, let entry = popMin() {
-            let p0 = entry.from, p1 = entry.to
-            if removed[Int(p0)] || removed[Int(p1)] || entry.stamp != stamp(p0, p1) { continue }
-            guard let (cost, point) = evaluateCollapse(p0, p1), cost.isFinite else { continue }
-            let q = quadrics[Int(p0)] + quadrics[Int(p1)]
-            let normalized = q.w > 0 ? q.error(point) / q.w : 0
-            if let maxCost, normalized > maxCost { continue }
-            guard checkCollapse(p0, p1, point) else { continue }
-            maxErrorSeen = Swift.max(maxErrorSeen, normalized.squareRoot())
-            performCollapse(p0, p1, point)
-            collapses += 1
-            // Re-cost every edge around the survivor: its neighbours are those of P0 and P1
-            // that checkCollapse gathered.
-            var n1 = neighbourCount1
-            for i in 0..<neighbourCount0 {
-                let q = neighbours0[i]
-                var seen = false
-                for j in 0..<n1 where neighbours1[j] == q { seen = true; break }
-                if !seen, n1 < Decimator.scratchCapacity { neighbours1[n1] = q; n1 += 1 }
-            }
-            if heapCount + n1 + slack > heapEntries.count || heapCount > 2 * liveEdgesEstimate + 1024 {
-                compactHeap()
-                liveEdgesEstimate = heapCount
-            }
-            for j in 0..<n1 { push(p1, neighbours1[j]) }
-            if collapses & 4095 == 0 { progress?.update(triangleCount - liveTriangles) }
-        }
     }
 
     func hasDirectedEdge(_ a: UInt32, _ b: UInt32) -> Bool {
