@@ -141,7 +141,7 @@ private func prepareTriangles(_ mesh: inout Mesh) -> Int {
         let pa = SIMD3<Double>(mesh.positions[a]), pb = SIMD3<Double>(mesh.positions[b]), pc = SIMD3<Double>(mesh.positions[c])
         let n = crossD(pb - pa, pc - pa)
         if a == b || b == c || a == c || (n * n).sum() == 0 { removed += 1; continue }
-        kept.append(contentsOf: [UInt32(a), UInt32(b), UInt32(c)])
+        kept.append(UInt32(a)); kept.append(UInt32(b)); kept.append(UInt32(c))
         keptMaterials?.append(mesh.materialIDs![t])
     }
     mesh.indices = kept
@@ -230,10 +230,14 @@ private final class Decimator {
     let cornerStart: UnsafeMutableBufferPointer<UInt32>
     let cornerList: UnsafeMutableBufferPointer<UInt32>
 
-    // Candidate collapses of one pass (P0 → P1 and cost), their sorted order and the sort's
-    // scratch: one entry per live edge, 20 bytes each.
-    let candidateFrom: UnsafeMutableBufferPointer<UInt32>
-    let candidateTo: UnsafeMutableBufferPointer<UInt32>
+    // Edge costs cached per half-edge slot (the corner the half-edge leaves from): the cost's
+    // Float bits, with the sign bit set when the cheaper direction is from the far end to
+    // this corner's position; +∞ when neither direction may collapse. A slot is re-costed
+    // only when one of its positions took part in a collapse in the previous pass.
+    let slotCost: UnsafeMutableBufferPointer<UInt32>
+    // Candidate collapses of one pass (slot and cost), their sorted order and the sort's
+    // scratch: one entry per live edge, 16 bytes each.
+    let candidateSlot: UnsafeMutableBufferPointer<UInt32>
     let candidateCost: UnsafeMutableBufferPointer<Float>
     let candidateOrder: UnsafeMutableBufferPointer<UInt32>
     let sortScratch: UnsafeMutableBufferPointer<UInt32>
@@ -320,8 +324,8 @@ private final class Decimator {
         // Live edges: 3T/2 on a closed mesh, plus half the border edges (≤ 3T/2 more); a
         // non-manifold excess beyond 2T only leaves edges out of one pass.
         let candidates = triangleCount * 2 + 64
-        candidateFrom = alloc.make(candidates, 0)
-        candidateTo = alloc.make(candidates, 0)
+        slotCost = alloc.make(mesh.indices.count, Float.infinity.bitPattern)
+        candidateSlot = alloc.make(candidates, 0)
         candidateCost = alloc.make(candidates, 0)
         candidateOrder = alloc.make(candidates, 0)
         sortScratch = alloc.make(candidates, 0)
@@ -393,20 +397,46 @@ private final class Decimator {
         var seamHalfEdges = [UInt8](repeating: 0, count: positionCount)
         var bad = [Bool](repeating: false, count: positionCount)
         let materials = mesh.materialIDs
-        for t in 0..<triangleCount {
-            for k in 0..<3 {
-                let c0 = 3 * t + k, c1 = 3 * t + (k + 1) % 3
-                let w0 = corners[c0], w1 = corners[c1]
-                let p0 = positionOf[Int(w0)], p1 = positionOf[Int(w1)]
-                // Twins: triangles around p1 holding the directed edge p1 → p0.
+        // Per position P0, its incoming half-edges x → P0 (x, wedge at x, wedge at P0, triangle)
+        // in a scratch list, so that each outgoing half-edge P0 → P1 finds its twins P1 → P0
+        // there instead of walking P1's corners.
+        let incoming = neighbours0
+        let incomingCapacity = Decimator.scratchCapacity / 4
+        for a in 0..<positionCount {
+            let p0 = UInt32(a)
+            var count = 0
+            forEachCorner(p0) { c in
+                let base = self.cornerBase(c)
+                let prev = base + (c - base + 2) % 3
+                if count < incomingCapacity {
+                    incoming[4 * count] = self.pos(prev); incoming[4 * count + 1] = self.corners[prev]
+                    incoming[4 * count + 2] = self.corners[c]; incoming[4 * count + 3] = UInt32(base / 3)
+                }
+                count += 1
+            }
+            forEachCorner(p0) { c0 in
+                let base0 = self.cornerBase(c0)
+                let c1 = base0 + (c0 - base0 + 1) % 3
+                let t = base0 / 3
+                let w0 = self.corners[c0], w1 = self.corners[c1]
+                let p1 = self.pos(c1)
                 var positionTwins = 0, wedgeTwins = 0
-                forEachCorner(p1) { c in
-                    let base = self.cornerBase(c)
-                    let next = base + (c - base + 1) % 3
-                    if self.pos(next) == p0 {
+                if count <= incomingCapacity {
+                    for j in 0..<count where incoming[4 * j] == p1 {
                         positionTwins += 1
-                        if self.corners[c] == w1, self.corners[next] == w0,
-                           materials == nil || materials![base / 3] == materials![t] { wedgeTwins += 1 }
+                        if incoming[4 * j + 1] == w1, incoming[4 * j + 2] == w0,
+                           materials == nil || materials![Int(incoming[4 * j + 3])] == materials![t] { wedgeTwins += 1 }
+                    }
+                } else {
+                    // A fan too large for the scratch list: walk P1's corners for twins P1 → P0.
+                    self.forEachCorner(p1) { c in
+                        let base = self.cornerBase(c)
+                        let next = base + (c - base + 1) % 3
+                        if self.pos(next) == p0 {
+                            positionTwins += 1
+                            if self.corners[c] == w1, self.corners[next] == w0,
+                               materials == nil || materials![base / 3] == materials![t] { wedgeTwins += 1 }
+                        }
                     }
                 }
                 if positionTwins > 1 { bad[Int(p0)] = true; bad[Int(p1)] = true }
@@ -840,26 +870,40 @@ private final class Decimator {
 
     /// Gathers every live edge once (an interior edge from its lower-id end, a border edge
     /// from its one half-edge) with its cheaper allowed direction and cost; returns the count.
-    func gatherCandidates() -> Int {
+    /// Costs are cached per slot: an edge whose positions were not collapsed in the previous
+    /// pass has the same quadrics, points, kinds and wedges, so its cost is reused.
+    func gatherCandidates(pass: UInt32) -> Int {
         var n = 0
         let capacity = candidateCost.count
         let kinds = kind
+        let previous = pass &- 1
+        let reuse = pass > 1
+        let infinity = Float.infinity.bitPattern
         for t in 0..<triangleCount where alive[t] {
             for e in 0..<3 {
-                let a = pos(3 * t + e), b = pos(3 * t + (e + 1) % 3)
+                let slot = 3 * t + e
+                let a = pos(slot), b = pos(3 * t + (e + 1) % 3)
+                let bothManifold = kinds[Int(a)] == .manifold && kinds[Int(b)] == .manifold
                 if a > b {
                     // Between two manifold positions every edge has its twin (b → a), which
                     // emits it; otherwise look for the twin.
-                    if kinds[Int(a)] == .manifold && kinds[Int(b)] == .manifold { continue }
-                    if hasDirectedEdge(b, a) { continue }
+                    if bothManifold || hasDirectedEdge(b, a) { continue }
                 }
-                var cost = Double.infinity, from = a, to = b
-                if let (c, _) = evaluateCollapse(a, b) { cost = c }
-                if !(kinds[Int(a)] == .manifold && kinds[Int(b)] == .manifold),
-                   let (c, _) = evaluateCollapse(b, a), c < cost { cost = c; from = b; to = a }
-                guard cost.isFinite, n < capacity else { continue }
-                candidateFrom[n] = from; candidateTo[n] = to
-                candidateCost[n] = Float(cost)
+                var code: UInt32
+                if reuse, passOf[Int(a)] != previous, passOf[Int(b)] != previous {
+                    code = slotCost[slot]
+                } else {
+                    var cost = Double.infinity, reversed = false
+                    if let (c, _) = evaluateCollapse(a, b) { cost = c }
+                    if !bothManifold, let (c, _) = evaluateCollapse(b, a), c < cost { cost = c; reversed = true }
+                    let f = Float(cost)
+                    code = f.isFinite ? f.bitPattern | (reversed ? 0x8000_0000 : 0) : infinity
+                    slotCost[slot] = code
+                }
+                let bits = code & 0x7FFF_FFFF
+                guard bits < infinity, n < capacity else { continue }
+                candidateSlot[n] = UInt32(slot)
+                candidateCost[n] = Float(bitPattern: bits)
                 n += 1
             }
         }
@@ -882,7 +926,7 @@ private final class Decimator {
         var pass: UInt32 = 0
         while liveTriangles > target {
             if pass > 0 { buildCornerLists() }
-            let count = gatherCandidates()
+            let count = gatherCandidates(pass: pass + 1)
             if count == 0 { break }
             RadixSort.sortedOrder(keys: UnsafeBufferPointer(rebasing: candidateCost[0..<count]),
                                   into: candidateOrder, scratch: sortScratch)
@@ -895,13 +939,20 @@ private final class Decimator {
                 if liveTriangles <= target { break }
                 let c = Int(candidateOrder[i])
                 if candidateCost[c] > errorGoal, before - liveTriangles > goal / 10 { break }
-                let p0 = candidateFrom[c], p1 = candidateTo[c]
-                if passOf[Int(p0)] == pass || passOf[Int(p1)] == pass { continue }
+                let slot = Int(candidateSlot[c])
+                let e = slot % 3
+                let a = pos(slot), b = pos(slot - e + (e == 2 ? 0 : e + 1))
+                // Positions collapsed this pass have changed (a removed one's corners now
+                // name the survivor, which is marked too).
+                if passOf[Int(a)] == pass || passOf[Int(b)] == pass || !alive[slot / 3] { continue }
+                let (p0, p1) = slotCost[slot] & 0x8000_0000 != 0 ? (b, a) : (a, b)
                 guard let (_, point) = evaluateCollapse(p0, p1) else { continue }
                 let q = quadrics[Int(p0)] + quadrics[Int(p1)]
                 let normalized = q.w > 0 ? q.error(point) / q.w : 0
                 if let maxCost, normalized > maxCost { continue }
+                counters[5] += 1
                 guard checkCollapse(p0, p1, point) else { continue }
+                counters[6] += 1
                 if normalized > maxErrorSquared.pointee { maxErrorSquared.pointee = normalized }
                 performCollapse(p0, p1, point)
                 passOf[Int(p0)] = pass; passOf[Int(p1)] = pass
@@ -1055,7 +1106,7 @@ public func decimate(_ mesh: Mesh, options: DecimationOptions) throws -> (mesh: 
     stamps.append(("write", clock.now))
     if decimator.debugTiming {
         let parts = zip(stamps, stamps.dropFirst()).map { "\($1.0) \($1.1 - $0.1)" }
-        FileHandle.standardError.write(Data("decimate: \(parts.joined(separator: ", ")), passes \(decimator.passes)\n".utf8))
+        FileHandle.standardError.write(Data("decimate: \(parts.joined(separator: ", ")), passes \(decimator.passes), checks \(decimator.counters[5]), collapses \(decimator.counters[6])\n".utf8))
     }
     report.trianglesOut = result.triangleCount
     report.verticesOut = result.vertexCount
