@@ -235,12 +235,12 @@ private final class Decimator {
     // this corner's position; +∞ when neither direction may collapse. A slot is re-costed
     // only when one of its positions took part in a collapse in the previous pass.
     let slotCost: UnsafeMutableBufferPointer<UInt32>
-    // Candidate collapses of one pass (slot and cost), their sorted order and the sort's
-    // scratch: one entry per live edge, 16 bytes each.
-    let candidateSlot: UnsafeMutableBufferPointer<UInt32>
+    // Candidate collapses of one pass: cost and P0 << 32 | P1, sorted together by cost, and
+    // the sort's scratch; one entry per live edge, 24 bytes each.
     let candidateCost: UnsafeMutableBufferPointer<Float>
-    let candidateOrder: UnsafeMutableBufferPointer<UInt32>
-    let sortScratch: UnsafeMutableBufferPointer<UInt32>
+    let candidateEdge: UnsafeMutableBufferPointer<UInt64>
+    let scratchCost: UnsafeMutableBufferPointer<Float>
+    let scratchEdge: UnsafeMutableBufferPointer<UInt64>
 
     // Scratch lists with unchecked storage (valences beyond `scratchCapacity` reject the
     // collapse), and counters kept behind a pointer so that hot loops pay no exclusivity checks.
@@ -300,7 +300,20 @@ private final class Decimator {
         self.center = center
         self.scale = scale
         let ids = positionOf
-        let first = mesh.positions.withUnsafeBufferPointer { PositionWeld.weld($0, ids: ids) }
+        let welded = mesh.positions.withUnsafeBufferPointer { PositionWeld.weld($0, ids: ids) }
+        // Number positions in order of first use by the triangles (meshoptimizer's
+        // optimizeVertexFetch order): neighbours then sit close in memory, and the collapse
+        // loop is bound by memory latency. Unused positions go last.
+        var renumber = [UInt32](repeating: Decimator.none, count: welded.count)
+        var used: UInt32 = 0
+        for i in mesh.indices.indices {
+            let p = Int(ids[Int(mesh.indices[i])])
+            if renumber[p] == Decimator.none { renumber[p] = used; used += 1 }
+        }
+        for p in 0..<welded.count where renumber[p] == Decimator.none { renumber[p] = used; used += 1 }
+        var first = [UInt32](repeating: 0, count: welded.count)
+        for p in 0..<welded.count { first[Int(renumber[p])] = welded[p] }
+        for w in 0..<wedgeCount { ids[w] = renumber[Int(ids[w])] }
         for w in stride(from: wedgeCount - 1, through: 0, by: -1) {
             let p = Int(positionOf[w])
             if first[p] != UInt32(w) { nextWedge[w] = nextWedge[Int(first[p])]; nextWedge[Int(first[p])] = UInt32(w) }
@@ -325,10 +338,10 @@ private final class Decimator {
         // non-manifold excess beyond 2T only leaves edges out of one pass.
         let candidates = triangleCount * 2 + 64
         slotCost = alloc.make(mesh.indices.count, Float.infinity.bitPattern)
-        candidateSlot = alloc.make(candidates, 0)
         candidateCost = alloc.make(candidates, 0)
-        candidateOrder = alloc.make(candidates, 0)
-        sortScratch = alloc.make(candidates, 0)
+        candidateEdge = alloc.make(candidates, 0)
+        scratchCost = alloc.make(candidates, 0)
+        scratchEdge = alloc.make(candidates, 0)
         maxErrorSquared = alloc.make(1, 0.0).baseAddress!
         carriesSkin = mesh.joints != nil && mesh.weights != nil
         carriesTargets = !mesh.targets.isEmpty
@@ -679,8 +692,13 @@ private final class Decimator {
     /// (into `wedgeMap`). False when some wedge of P0 has no partner or two partners.
     func mapWedges(_ p0: UInt32, _ p1: UInt32) -> Bool {
         wedgePairs = 0
+        // Fast path: one wedge on each side (manifold and border positions have one).
+        let k0 = kind[Int(p0)], k1 = kind[Int(p1)]
+        if k0 == .manifold || k0 == .border, k1 == .manifold || k1 == .border {
+            wedgeMap[0] = firstWedge[Int(p0)]; wedgeMap[1] = firstWedge[Int(p1)]; wedgePairs = 1
+            return true
+        }
         let w0 = firstWedge[Int(p0)], w1 = firstWedge[Int(p1)]
-        // Fast path: one wedge on each side.
         if nextWedge[Int(w0)] == Decimator.none, nextWedge[Int(w1)] == Decimator.none {
             wedgeMap[0] = w0; wedgeMap[1] = w1; wedgePairs = 1
             return true
@@ -778,8 +796,11 @@ private final class Decimator {
         let n0 = crossD(a - from, b - from)
         let n1 = crossD(a - to, b - to)
         let d = (n0 * n1).sum()
-        let l = ((n0 * n0).sum() * (n1 * n1).sum()).squareRoot()
-        return d > minCos * l && l > 0
+        // d > minCos·|n0||n1|, without the square root when minCos ≥ 0 (the usual case).
+        let l2 = (n0 * n0).sum() * (n1 * n1).sum()
+        guard l2 > 0 else { return false }
+        if minCos >= 0 { return d > 0 && d * d > minCos * minCos * l2 }
+        return d > minCos * l2.squareRoot()
     }
 
     // MARK: Stage 8: collapse
@@ -902,8 +923,8 @@ private final class Decimator {
                 }
                 let bits = code & 0x7FFF_FFFF
                 guard bits < infinity, n < capacity else { continue }
-                candidateSlot[n] = UInt32(slot)
                 candidateCost[n] = Float(bitPattern: bits)
+                candidateEdge[n] = code & 0x8000_0000 != 0 ? UInt64(b) << 32 | UInt64(a) : UInt64(a) << 32 | UInt64(b)
                 n += 1
             }
         }
@@ -928,24 +949,20 @@ private final class Decimator {
             if pass > 0 { buildCornerLists() }
             let count = gatherCandidates(pass: pass + 1)
             if count == 0 { break }
-            RadixSort.sortedOrder(keys: UnsafeBufferPointer(rebasing: candidateCost[0..<count]),
-                                  into: candidateOrder, scratch: sortScratch)
+            RadixSort.sort(count: count, keys: candidateCost.baseAddress!, values: candidateEdge.baseAddress!,
+                           scratchKeys: scratchCost.baseAddress!, scratchValues: scratchEdge.baseAddress!)
             pass += 1
             let before = liveTriangles
             let goal = before - target                         // triangles still to remove
             let edgeGoal = goal / 2                             // a collapse removes about two
-            let errorGoal = edgeGoal < count ? 1.5 * candidateCost[Int(candidateOrder[edgeGoal])] : .infinity
+            let errorGoal = edgeGoal < count ? 1.5 * candidateCost[edgeGoal] : .infinity
             for i in 0..<count {
                 if liveTriangles <= target { break }
-                let c = Int(candidateOrder[i])
-                if candidateCost[c] > errorGoal, before - liveTriangles > goal / 10 { break }
-                let slot = Int(candidateSlot[c])
-                let e = slot % 3
-                let a = pos(slot), b = pos(slot - e + (e == 2 ? 0 : e + 1))
-                // Positions collapsed this pass have changed (a removed one's corners now
-                // name the survivor, which is marked too).
-                if passOf[Int(a)] == pass || passOf[Int(b)] == pass || !alive[slot / 3] { continue }
-                let (p0, p1) = slotCost[slot] & 0x8000_0000 != 0 ? (b, a) : (a, b)
+                if candidateCost[i] > errorGoal, before - liveTriangles > goal / 10 { break }
+                let edge = candidateEdge[i]
+                let p0 = UInt32(truncatingIfNeeded: edge >> 32), p1 = UInt32(truncatingIfNeeded: edge)
+                // Positions collapsed this pass have changed; each is marked (P0 too).
+                if passOf[Int(p0)] == pass || passOf[Int(p1)] == pass { continue }
                 guard let (_, point) = evaluateCollapse(p0, p1) else { continue }
                 let q = quadrics[Int(p0)] + quadrics[Int(p1)]
                 let normalized = q.w > 0 ? q.error(point) / q.w : 0
