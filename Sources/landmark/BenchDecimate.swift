@@ -19,7 +19,7 @@ struct BenchDecimate: AsyncParsableCommand {
         says why in `peer`.
         Memory: `decimationPeakMB` is the rise of the process's peak resident set during the
         decimation calls (peak reset through /proc/self/clear_refs), `bytesPerVertex` that rise
-        per input vertex. The error is `asset compare`'s (samples per surface, seeded).
+        per input vertex, `scratchBytesPerVertex` the decimator's own allocations per vertex. The error is `asset compare`'s (samples per surface, seeded).
         Example: landmark bench decimate --mesh ../shared/data/meshes/stanford-bunny.obj --ratios 0.1,0.01 --peer-python $VENV/bin/python
         """
     )
@@ -94,6 +94,7 @@ struct BenchDecimate: AsyncParsableCommand {
                     "cpuRuns": "[" + cpu.map { String(format: "%.4f", $0) }.joined(separator: ",") + "]",
                     "repeats": "\(repeats)", "decimationError": String(format: "%.3e", report.error),
                     "loadAverage1m": String(format: "%.2f", loadAverage()),
+                    "scratchBytesPerVertex": String(format: "%.0f", Double(report.scratchBytes) / Double(max(1, input.vertexCount))),
                 ]
                 if let peak, let rssBefore {
                     let rise = Double(max(0, peak - rssBefore)) * 1024

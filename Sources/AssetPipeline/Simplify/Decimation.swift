@@ -106,6 +106,9 @@ public struct DecimationReport: Sendable, Equatable {
     public var degenerateTrianglesRemoved = 0
     /// Human-readable warnings (degenerate input, target not reached).
     public var warnings: [String] = []
+    /// Working memory the decimator allocated, in bytes (besides its copy of the mesh and
+    /// the result): about 290 bytes per input vertex on closed meshes.
+    public var scratchBytes = 0
 }
 
 // MARK: - Kinds
@@ -115,14 +118,38 @@ private enum VertexKind: UInt8 {
 }
 
 
+/// What the collapse loop reads together for a position: its point (normalized
+/// coordinates, bounding-box diagonal 1) and its quadric, padded to 128 bytes so that one
+/// position is exactly two cache lines (the point and the quadric's first five terms in
+/// the first).
+private struct PositionState {
+    var point = SIMD3<Double>(0, 0, 0)
+    var quadric = Quadric()
+    var padding = 0.0
+}
+
 /// Scratch memory for one decimation, freed together (meshoptimizer's meshopt_Allocator).
 private final class ScopedAllocator {
     private var blocks: [UnsafeMutableRawPointer] = []
+    /// Bytes allocated so far.
+    private(set) var bytes = 0
+
+    /// `count` copies of `value`, aligned to a cache line (64 bytes).
     func make<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
-        let p = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(count, 1))
-        p.initialize(repeating: value, count: Swift.max(count, 1))
-        blocks.append(UnsafeMutableRawPointer(p))
-        return UnsafeMutableBufferPointer(start: p, count: count)
+        let buffer = makeUninitialized(count, T.self)
+        buffer.baseAddress!.initialize(repeating: value, count: Swift.max(count, 1))
+        return buffer
+    }
+
+    /// Room for `count` values of a trivial type, not initialized: for arrays written in
+    /// full before they are read (untouched pages then cost no memory).
+    func makeUninitialized<T>(_ count: Int, _: T.Type) -> UnsafeMutableBufferPointer<T> {
+        let n = Swift.max(count, 1)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: n * MemoryLayout<T>.stride,
+                                                   alignment: Swift.max(64, MemoryLayout<T>.alignment))
+        blocks.append(raw)
+        bytes += n * MemoryLayout<T>.stride
+        return UnsafeMutableBufferPointer(start: raw.bindMemory(to: T.self, capacity: n), count: count)
     }
     deinit { for b in blocks { b.deallocate() } }
 }
@@ -204,6 +231,10 @@ private final class Decimator {
     let corners: UnsafeMutableBufferPointer<UInt32>
     let cornerPositions: UnsafeMutableBufferPointer<UInt32>   // position of each corner (saves an indirection)
     let alive: UnsafeMutableBufferPointer<Bool>
+    /// The triangles alive at the start of the last pass, in order (`counters[0]` of them), so
+    /// that passes skip the dead ones without reading them.
+    let liveList: UnsafeMutableBufferPointer<UInt32>
+    var liveListCount: Int { get { counters[0] } set { counters[0] = newValue } }
 
     // Wedges.
     let positionOf: UnsafeMutableBufferPointer<UInt32>     // wedge → position
@@ -213,14 +244,12 @@ private final class Decimator {
     let gradients: UnsafeMutableBufferPointer<AttributeGradient>  // wedge × attributeCount
 
     // Positions.
-    let points: UnsafeMutableBufferPointer<SIMD3<Double>>
-    let quadrics: UnsafeMutableBufferPointer<Quadric>
+    let state: UnsafeMutableBufferPointer<PositionState>  // point and quadric, one cache-line pair each
     let firstWedge: UnsafeMutableBufferPointer<UInt32>
     let kind: UnsafeMutableBufferPointer<VertexKind>
     let chainPrev: UnsafeMutableBufferPointer<UInt32>      // neighbours along a border or seam
     let chainNext: UnsafeMutableBufferPointer<UInt32>
     let passOf: UnsafeMutableBufferPointer<UInt32>         // the last pass that collapsed into or out of it
-    let removed: UnsafeMutableBufferPointer<Bool>
     let moved: UnsafeMutableBufferPointer<Bool>
 
     // Corner lists in CSR form, rebuilt at the start of each pass: the corners of position p
@@ -235,12 +264,9 @@ private final class Decimator {
     // this corner's position; +∞ when neither direction may collapse. A slot is re-costed
     // only when one of its positions took part in a collapse in the previous pass.
     let slotCost: UnsafeMutableBufferPointer<UInt32>
-    // Candidate collapses of one pass: cost and P0 << 32 | P1, sorted together by cost, and
-    // the sort's scratch; one entry per live edge, 24 bytes each.
-    let candidateCost: UnsafeMutableBufferPointer<Float>
-    let candidateEdge: UnsafeMutableBufferPointer<UInt64>
-    let scratchCost: UnsafeMutableBufferPointer<Float>
-    let scratchEdge: UnsafeMutableBufferPointer<UInt64>
+    /// Edges that the first pass gathers (counted by `classifyPositions`): the size of the
+    /// candidate arrays that `run` allocates (24 bytes per edge).
+    var edgeCount = 0
 
     // Scratch lists with unchecked storage (valences beyond `scratchCapacity` reject the
     // collapse), and counters kept behind a pointer so that hot loops pay no exclusivity checks.
@@ -265,6 +291,7 @@ private final class Decimator {
     let carriesTargets: Bool
     let debugTiming = ProcessInfo.processInfo.environment["DECIM_TIMING"] != nil
     var passes = 0
+    var passLog: [String] = []
     static let none = UInt32.max
 
     /// Allocates everything and welds positions: wedges with the exact same position form
@@ -281,13 +308,15 @@ private final class Decimator {
         if mesh.uv1 != nil, options.uvWeight > 0 { k += 2 }
         if mesh.colors != nil, options.colorWeight > 0 { k += 4 }
         attributeCount = k
-        corners = alloc.make(mesh.indices.count, 0)
+        corners = alloc.makeUninitialized(mesh.indices.count, UInt32.self)
         for i in mesh.indices.indices { corners[i] = mesh.indices[i] }
-        cornerPositions = alloc.make(mesh.indices.count, 0)
+        cornerPositions = alloc.makeUninitialized(mesh.indices.count, UInt32.self)
         alive = alloc.make(triangleCount, true)
-        positionOf = alloc.make(wedgeCount, 0)
+        liveList = alloc.makeUninitialized(triangleCount, UInt32.self)
+        for t in 0..<triangleCount { liveList[t] = UInt32(t) }
+        positionOf = alloc.makeUninitialized(wedgeCount, UInt32.self)
         nextWedge = alloc.make(wedgeCount, Decimator.none)
-        cornerList = alloc.make(mesh.indices.count, 0)
+        cornerList = alloc.makeUninitialized(mesh.indices.count, UInt32.self)
         attributes = alloc.make(wedgeCount * k, 0)
         attributeQuadrics = alloc.make(k > 0 ? wedgeCount : 0, Quadric())
         gradients = alloc.make(wedgeCount * k, AttributeGradient())
@@ -320,28 +349,19 @@ private final class Decimator {
         }
         for c in 0..<corners.count { cornerPositions[c] = positionOf[Int(corners[c])] }
         positionCount = first.count
-        points = alloc.make(positionCount, SIMD3<Double>(0, 0, 0))
+        state = alloc.make(positionCount, PositionState())
         firstWedge = alloc.make(positionCount, 0)
         for i in 0..<positionCount {
             firstWedge[i] = first[i]
-            points[i] = (SIMD3<Double>(mesh.positions[Int(first[i])]) - center) * scale
+            state[i].point = (SIMD3<Double>(mesh.positions[Int(first[i])]) - center) * scale
         }
-        quadrics = alloc.make(positionCount, Quadric())
         kind = alloc.make(positionCount, .manifold)
         chainPrev = alloc.make(positionCount, Decimator.none)
         chainNext = alloc.make(positionCount, Decimator.none)
         passOf = alloc.make(positionCount, 0)
-        removed = alloc.make(positionCount, false)
         moved = alloc.make(positionCount, false)
         cornerStart = alloc.make(positionCount + 1, 0)
-        // Live edges: 3T/2 on a closed mesh, plus half the border edges (≤ 3T/2 more); a
-        // non-manifold excess beyond 2T only leaves edges out of one pass.
-        let candidates = triangleCount * 2 + 64
-        slotCost = alloc.make(mesh.indices.count, Float.infinity.bitPattern)
-        candidateCost = alloc.make(candidates, 0)
-        candidateEdge = alloc.make(candidates, 0)
-        scratchCost = alloc.make(candidates, 0)
-        scratchEdge = alloc.make(candidates, 0)
+        slotCost = alloc.makeUninitialized(mesh.indices.count, UInt32.self)   // pass 1 writes every slot it reads
         maxErrorSquared = alloc.make(1, 0.0).baseAddress!
         carriesSkin = mesh.joints != nil && mesh.weights != nil
         carriesTargets = !mesh.targets.isEmpty
@@ -349,6 +369,7 @@ private final class Decimator {
         neighbours1 = alloc.make(Decimator.scratchCapacity, 0).baseAddress!
         wedgeMap = alloc.make(8, 0).baseAddress!
         counters = alloc.make(8, 0).baseAddress!
+        counters[0] = triangleCount
         liveTriangles = triangleCount
     }
 
@@ -359,7 +380,15 @@ private final class Decimator {
     func buildCornerLists() {
         let start = cornerStart
         for p in 0..<start.count { start[p] = 0 }
-        for t in 0..<triangleCount where alive[t] {
+        // Drop the triangles that died since the list was made.
+        var live = 0
+        for i in 0..<liveListCount {
+            let t = liveList[i]
+            if alive[Int(t)] { liveList[live] = t; live += 1 }
+        }
+        liveListCount = live
+        for i in 0..<live {
+            let t = Int(liveList[i])
             start[Int(cornerPositions[3 * t])] &+= 1
             start[Int(cornerPositions[3 * t + 1])] &+= 1
             start[Int(cornerPositions[3 * t + 2])] &+= 1
@@ -368,7 +397,8 @@ private final class Decimator {
         for p in 0..<positionCount { let c = start[p]; start[p] = sum; sum &+= c }
         start[positionCount] = sum
         // Scatter, advancing each start; then the starts are one list later, so shift back.
-        for t in 0..<triangleCount where alive[t] {
+        for i in 0..<live {
+            let t = Int(liveList[i])
             for e in 0..<3 {
                 let p = Int(cornerPositions[3 * t + e])
                 cornerList[Int(start[p])] = UInt32(3 * t + e)
@@ -383,13 +413,14 @@ private final class Decimator {
     @inline(__always) func cornerBase(_ c: Int) -> Int { c - c % 3 }
 
     /// Walks the live corners of position `p` (exact for positions not yet collapsed in
-    /// this pass).
+    /// this pass). A dead triangle's corners name no position (`performCollapse` sets them
+    /// to `none`), which spares a read of `alive` on another cache line.
     @inline(__always) func forEachCorner(_ p: UInt32, _ body: (Int) -> Void) {
         var i = Int(cornerStart[Int(p)])
         let end = Int(cornerStart[Int(p) + 1])
         while i < end {
             let c = Int(cornerList[i])
-            if alive[c / 3] { body(c) }
+            if cornerPositions[c] == p { body(c) }
             i += 1
         }
     }
@@ -415,6 +446,7 @@ private final class Decimator {
         // there instead of walking P1's corners.
         let incoming = neighbours0
         let incomingCapacity = Decimator.scratchCapacity / 4
+        var edges = 0
         for a in 0..<positionCount {
             let p0 = UInt32(a)
             var count = 0
@@ -452,6 +484,7 @@ private final class Decimator {
                         }
                     }
                 }
+                if p0 < p1 || positionTwins == 0 { edges += 1 }   // gatherCandidates' rule
                 if positionTwins > 1 { bad[Int(p0)] = true; bad[Int(p1)] = true }
                 if positionTwins == 0 {
                     if borderOut[Int(p0)] != Decimator.none { bad[Int(p0)] = true }
@@ -468,6 +501,7 @@ private final class Decimator {
                 }
             }
         }
+        edgeCount = edges
         for p in 0..<positionCount {
             var wedges = 0
             var w = firstWedge[p]
@@ -513,7 +547,7 @@ private final class Decimator {
         }
         for t in 0..<triangleCount {
             let w0 = Int(corners[3 * t]), w1 = Int(corners[3 * t + 1]), w2 = Int(corners[3 * t + 2])
-            let p0 = points[Int(positionOf[w0])], p1 = points[Int(positionOf[w1])], p2 = points[Int(positionOf[w2])]
+            let p0 = state[Int(positionOf[w0])].point, p1 = state[Int(positionOf[w1])].point, p2 = state[Int(positionOf[w2])].point
             let e1 = p1 - p0, e2 = p2 - p0
             let n = crossD(e1, e2)
             let n2 = (n * n).sum()
@@ -522,9 +556,9 @@ private final class Decimator {
             let area = 0.5 * len
             let unit = n / len
             let q = Quadric(plane: unit, d: -(unit * p0).sum(), weight: area)
-            quadrics[Int(positionOf[w0])] += q
-            quadrics[Int(positionOf[w1])] += q
-            quadrics[Int(positionOf[w2])] += q
+            state[Int(positionOf[w0])].quadric += q
+            state[Int(positionOf[w1])].quadric += q
+            state[Int(positionOf[w2])].quadric += q
             if k > 0 {
                 // Hoppe 1999: s(p) = g·p + d over the triangle; g = ((s1−s0)(e2×n) + (s2−s0)(n×e1)) / |n|².
                 let u = crossD(e2, n) / n2, v = crossD(n, e1) / n2
@@ -552,7 +586,7 @@ private final class Decimator {
                 let isBorder = kind[Int(pa)] != .manifold && kind[Int(pb)] != .manifold
                     && (chainNext[Int(pa)] == pb || chainPrev[Int(pa)] == pb || kind[Int(pa)] == .locked || kind[Int(pb)] == .locked)
                 guard isBorder, isOpenEdge(pa, pb, triangle: t) else { continue }
-                let a = points[Int(pa)], b = points[Int(pb)]
+                let a = state[Int(pa)].point, b = state[Int(pb)].point
                 let edge = b - a
                 let edgeLength2 = (edge * edge).sum()
                 guard edgeLength2 > 0 else { continue }
@@ -563,8 +597,8 @@ private final class Decimator {
                 let weight = (kind[Int(pa)] == .seam || kind[Int(pb)] == .seam) ? 1.0 : 10.0
                 let bq = Quadric(plane: pn, d: -(pn * a).sum(), weight: weight * edgeLength2)
                 var bq0 = bq; bq0.w = 0   // constraint planes do not count as surface area
-                quadrics[Int(pa)] += bq0
-                quadrics[Int(pb)] += bq0
+                state[Int(pa)].quadric += bq0
+                state[Int(pb)].quadric += bq0
             }
         }
     }
@@ -612,11 +646,11 @@ private final class Decimator {
             guard k1 == k0 || k1 == .locked, chainNext[Int(p0)] == p1 || chainPrev[Int(p0)] == p1 else { return nil }
             optimal = k1 == k0
         }
-        let q = quadrics[Int(p0)] + quadrics[Int(p1)]
-        var point = points[Int(p1)]
+        let q = state[Int(p0)].quadric + state[Int(p1)].quadric
+        var point = state[Int(p1)].point
         var cost: Double
         if optimal {
-            let a = points[Int(p0)], b = points[Int(p1)]
+            let a = state[Int(p0)].point, b = state[Int(p1)].point
             if let m = q.minimizer() {
                 // Keep the optimum near the edge: far-away minimizers come from nearly
                 // singular quadrics and make long, thin triangles.
@@ -744,39 +778,51 @@ private final class Decimator {
         var ok = true
         let minCos = options.minNormalCosine
         let cap = Decimator.scratchCapacity
-        let from0 = points[Int(p0)]
+        let from0 = state[Int(p0)].point
+        // Around a manifold position (a closed fan, consistently oriented) every neighbour is
+        // the next corner of exactly one triangle: the list needs no duplicate search.
+        let closedFan0 = kind[Int(p0)] == .manifold
         forEachCorner(p0) { c in
             guard ok else { return }
             let base = self.cornerBase(c)
             let i = c - base
             let qa = self.pos(base + (i + 1) % 3), qb = self.pos(base + (i + 2) % 3)
-            for k in 0..<2 {
-                let q = k == 0 ? qa : qb
-                if q == p1 { continue }
-                var seen = false
-                for j in 0..<n0 where self.neighbours0[j] == q { seen = true; break }
-                if !seen { if n0 == cap { ok = false; return }; self.neighbours0[n0] = q; n0 += 1 }
+            if closedFan0 {
+                if qa != p1 { if n0 == cap { ok = false; return }; self.neighbours0[n0] = qa; n0 += 1 }
+            } else {
+                for k in 0..<2 {
+                    let q = k == 0 ? qa : qb
+                    if q == p1 { continue }
+                    var seen = false
+                    for j in 0..<n0 where self.neighbours0[j] == q { seen = true; break }
+                    if !seen { if n0 == cap { ok = false; return }; self.neighbours0[n0] = q; n0 += 1 }
+                }
             }
             if qa == p1 || qb == p1 { apexes += 1; return }
-            if !self.keepsOrientation(from0, point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
+            if !self.keepsOrientation(from0, point, self.state[Int(qa)].point, self.state[Int(qb)].point, minCos) { ok = false }
         }
         guard ok, apexes > 0 else { return false }
-        let from1 = points[Int(p1)]
+        let from1 = state[Int(p1)].point
         let p1Moves = point != from1
+        let closedFan1 = kind[Int(p1)] == .manifold
         forEachCorner(p1) { c in
             guard ok else { return }
             let base = self.cornerBase(c)
             let i = c - base
             let qa = self.pos(base + (i + 1) % 3), qb = self.pos(base + (i + 2) % 3)
-            for k in 0..<2 {
-                let q = k == 0 ? qa : qb
-                if q == p0 { continue }
-                var seen = false
-                for j in 0..<n1 where self.neighbours1[j] == q { seen = true; break }
-                if !seen { if n1 == cap { ok = false; return }; self.neighbours1[n1] = q; n1 += 1 }
+            if closedFan1 {
+                if qa != p0 { if n1 == cap { ok = false; return }; self.neighbours1[n1] = qa; n1 += 1 }
+            } else {
+                for k in 0..<2 {
+                    let q = k == 0 ? qa : qb
+                    if q == p0 { continue }
+                    var seen = false
+                    for j in 0..<n1 where self.neighbours1[j] == q { seen = true; break }
+                    if !seen { if n1 == cap { ok = false; return }; self.neighbours1[n1] = q; n1 += 1 }
+                }
             }
             if qa == p0 || qb == p0 { return }
-            if p1Moves, !self.keepsOrientation(from1, point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
+            if p1Moves, !self.keepsOrientation(from1, point, self.state[Int(qa)].point, self.state[Int(qb)].point, minCos) { ok = false }
         }
         guard ok else { return false }
         neighbourCount0 = n0
@@ -806,10 +852,10 @@ private final class Decimator {
     // MARK: Stage 8: collapse
 
     func performCollapse(_ p0: UInt32, _ p1: UInt32, _ point: SIMD3<Double>) {
-        _ = mapWedges(p0, p1)   // succeeded in checkCollapse
+        // `wedgeMap` holds P0's wedge pairs: checkCollapse just computed them.
         let pairs = wedgePairs
         // Blend parameter of the survivor along the edge, for skin weights and morph targets.
-        let a = points[Int(p1)], b = points[Int(p0)]
+        let a = state[Int(p1)].point, b = state[Int(p0)].point
         let edge = b - a
         let l2 = (edge * edge).sum()
         let t = l2 > 0 ? Swift.max(0, Swift.min(1, ((point - a) * edge).sum() / l2)) : 0
@@ -820,6 +866,9 @@ private final class Decimator {
             let base = self.cornerBase(c)
             if self.pos(base) == p1 || self.pos(base + 1) == p1 || self.pos(base + 2) == p1 {
                 self.alive[c / 3] = false
+                self.cornerPositions[base] = Decimator.none
+                self.cornerPositions[base + 1] = Decimator.none
+                self.cornerPositions[base + 2] = Decimator.none
                 self.liveTriangles -= 1
             } else {
                 let w = self.corners[c]
@@ -827,10 +876,9 @@ private final class Decimator {
                 self.cornerPositions[c] = p1
             }
         }
-        quadrics[Int(p1)] += quadrics[Int(p0)]
-        points[Int(p1)] = point
+        state[Int(p1)].quadric += state[Int(p0)].quadric
+        state[Int(p1)].point = point
         moved[Int(p1)] = true
-        removed[Int(p0)] = true
         let k = attributeCount
         for i in 0..<pairs {
             let wf = Int(wedgeMap[2 * i]), wt = Int(wedgeMap[2 * i + 1])
@@ -893,14 +941,15 @@ private final class Decimator {
     /// from its one half-edge) with its cheaper allowed direction and cost; returns the count.
     /// Costs are cached per slot: an edge whose positions were not collapsed in the previous
     /// pass has the same quadrics, points, kinds and wedges, so its cost is reused.
-    func gatherCandidates(pass: UInt32) -> Int {
+    func gatherCandidates(pass: UInt32, costs candidateCost: UnsafeMutablePointer<Float>,
+                          edges candidateEdge: UnsafeMutablePointer<UInt64>, capacity: Int) -> Int {
         var n = 0
-        let capacity = candidateCost.count
         let kinds = kind
         let previous = pass &- 1
         let reuse = pass > 1
         let infinity = Float.infinity.bitPattern
-        for t in 0..<triangleCount where alive[t] {
+        for i in 0..<liveListCount {
+            let t = Int(liveList[i])
             for e in 0..<3 {
                 let slot = 3 * t + e
                 let a = pos(slot), b = pos(3 * t + (e + 1) % 3)
@@ -917,6 +966,7 @@ private final class Decimator {
                     var cost = Double.infinity, reversed = false
                     if let (c, _) = evaluateCollapse(a, b) { cost = c }
                     if !bothManifold, let (c, _) = evaluateCollapse(b, a), c < cost { cost = c; reversed = true }
+                    counters[7] += 1
                     let f = Float(cost)
                     code = f.isFinite ? f.bitPattern | (reversed ? 0x8000_0000 : 0) : infinity
                     slotCost[slot] = code
@@ -945,12 +995,19 @@ private final class Decimator {
             ? ProgressBar("decimating", total: Swift.max(1, triangleCount - target)) : nil
         let maxCost = maxError.map { $0 * $0 }
         var pass: UInt32 = 0
+        // Candidates (cost, P0 << 32 | P1) and the sort's scratch: the first pass's edges are
+        // the most there will be (collapses only remove edges).
+        let capacity = edgeCount + 64
+        let candidateCost = alloc.makeUninitialized(capacity, Float.self).baseAddress!
+        let candidateEdge = alloc.makeUninitialized(capacity, UInt64.self).baseAddress!
+        let scratchCost = alloc.makeUninitialized(capacity, Float.self).baseAddress!
+        let scratchEdge = alloc.makeUninitialized(capacity, UInt64.self).baseAddress!
         while liveTriangles > target {
             if pass > 0 { buildCornerLists() }
-            let count = gatherCandidates(pass: pass + 1)
+            let count = gatherCandidates(pass: pass + 1, costs: candidateCost, edges: candidateEdge, capacity: capacity)
             if count == 0 { break }
-            RadixSort.sort(count: count, keys: candidateCost.baseAddress!, values: candidateEdge.baseAddress!,
-                           scratchKeys: scratchCost.baseAddress!, scratchValues: scratchEdge.baseAddress!)
+            RadixSort.sort(count: count, keys: candidateCost, values: candidateEdge,
+                           scratchKeys: scratchCost, scratchValues: scratchEdge)
             pass += 1
             let before = liveTriangles
             let goal = before - target                         // triangles still to remove
@@ -964,7 +1021,7 @@ private final class Decimator {
                 // Positions collapsed this pass have changed; each is marked (P0 too).
                 if passOf[Int(p0)] == pass || passOf[Int(p1)] == pass { continue }
                 guard let (_, point) = evaluateCollapse(p0, p1) else { continue }
-                let q = quadrics[Int(p0)] + quadrics[Int(p1)]
+                let q = state[Int(p0)].quadric + state[Int(p1)].quadric
                 let normalized = q.w > 0 ? q.error(point) / q.w : 0
                 if let maxCost, normalized > maxCost { continue }
                 counters[5] += 1
@@ -975,6 +1032,10 @@ private final class Decimator {
                 passOf[Int(p0)] = pass; passOf[Int(p1)] = pass
             }
             progress?.update(triangleCount - liveTriangles)
+            if debugTiming {
+                passLog.append("\(before)→\(liveTriangles) cand \(count) eval \(counters[7])")
+                counters[7] = 0
+            }
             if liveTriangles == before { break }
         }
         passes = Int(pass)
@@ -1014,14 +1075,14 @@ private final class Decimator {
         let k = attributeCount
         out.positions = order.map { w in
             let p = positionOf[w]
-            return moved[Int(p)] ? SIMD3<Float>(points[Int(p)] / scale + center) : mesh.positions[w]
+            return moved[Int(p)] ? SIMD3<Float>(state[Int(p)].point / scale + center) : mesh.positions[w]
         }
         // Attributes: optimal values s = G·p / w for moved wedges (Hoppe 1999), else the input's.
         func optimal(_ w: Int) -> [Float]? {
             guard k > 0, moved[Int(positionOf[w])] else { return nil }
             let aq = attributeQuadrics[w]
             guard aq.w > 0 else { return nil }
-            let p = points[Int(positionOf[w])]
+            let p = state[Int(positionOf[w])].point
             return (0..<k).map { Float(gradients[w * k + $0].dot(p) / Double(aq.w)) }
         }
         var normals = mesh.normals.map { n in order.map { n[$0] } }
@@ -1123,11 +1184,12 @@ public func decimate(_ mesh: Mesh, options: DecimationOptions) throws -> (mesh: 
     stamps.append(("write", clock.now))
     if decimator.debugTiming {
         let parts = zip(stamps, stamps.dropFirst()).map { "\($1.0) \($1.1 - $0.1)" }
-        FileHandle.standardError.write(Data("decimate: \(parts.joined(separator: ", ")), passes \(decimator.passes), checks \(decimator.counters[5]), collapses \(decimator.counters[6])\n".utf8))
+        FileHandle.standardError.write(Data("decimate: \(parts.joined(separator: ", ")), passes \(decimator.passes), checks \(decimator.counters[5]), collapses \(decimator.counters[6])\n  passes: \(decimator.passLog.joined(separator: "; "))\n".utf8))
     }
     report.trianglesOut = result.triangleCount
     report.verticesOut = result.vertexCount
     report.error = decimator.maxErrorSeen
+    report.scratchBytes = decimator.alloc.bytes
     if result.triangleCount > target {
         if let limit = options.maxError {
             report.warnings.append("stopped at \(result.triangleCount) triangles (target \(target)): further collapses exceed the error limit \(limit)")
