@@ -1,62 +1,77 @@
 import Foundation
 
-/// Least-significant-digit radix sort of (non-negative `Float` key, `UInt64` value) pairs.
+/// In-place radix sort of (non-negative `Float` key, `UInt64` value) pairs.
 ///
 /// Non-negative IEEE floats (and +∞) order like their bit patterns read as unsigned
-/// integers, so four stable counting passes over the key's bytes sort them exactly, in O(n)
-/// time and without comparisons (meshoptimizer's `sortEdgeCollapses` uses one such pass
-/// over the top bits; this sorts all 32). The values travel with their keys, so a caller
-/// then reads the sorted pairs front to back instead of jumping through an index order.
-/// Equal keys keep their input order.
+/// integers, so sorting the bit patterns byte by byte sorts the keys exactly, without
+/// comparisons (meshoptimizer's `sortEdgeCollapses` makes one such pass over the top bits;
+/// this sorts all 32). It is an American flag sort (McIlroy, Bostic, McIlroy, "Engineering
+/// Radix Sort", Computing Systems 1993): most significant byte first, each bucket permuted
+/// in place by cycles, then each bucket sorted by the next byte; buckets of 32 or fewer go
+/// to insertion sort. No scratch memory (an LSD sort would need a second copy of both
+/// arrays), O(n) time per byte. The values travel with their keys, so a caller reads the
+/// sorted pairs front to back. Equal keys end in an unspecified (but deterministic) order.
 enum RadixSort {
-    /// Sorts `keys[0..<count]` ascending in place, permuting `values` alike.
+    /// Sorts `keys[0..<count]` ascending in place, permuting `values[0..<count]` alike.
     ///
     /// - Parameters:
-    ///   - count: the number of pairs; all four buffers need at least this many elements.
+    ///   - count: the number of pairs; both buffers need at least this many elements.
     ///   - keys: non-negative (or ±0) keys, finite or +∞. NaN and negative keys sort after +∞
     ///     (their sign bit makes them the largest); callers must not pass them.
     ///   - values: the payload of each key.
-    ///   - scratchKeys, scratchValues: working memory (contents overwritten).
-    static func sort(count n: Int, keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<UInt64>,
-                     scratchKeys: UnsafeMutablePointer<Float>, scratchValues: UnsafeMutablePointer<UInt64>) {
+    static func sort(count n: Int, keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<UInt64>) {
         guard n > 1 else { return }
-        let histogram = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 256)
-        defer { histogram.deallocate() }
-        histogram.initialize(repeating: 0, count: 4 * 256)
         let bits = UnsafeMutableRawPointer(keys).assumingMemoryBound(to: UInt32.self)
-        let scratchBits = UnsafeMutableRawPointer(scratchKeys).assumingMemoryBound(to: UInt32.self)
-        for i in 0..<n {
-            let k = Int(bits[i])
-            histogram[k & 255] += 1
-            histogram[256 + (k >> 8) & 255] += 1
-            histogram[512 + (k >> 16) & 255] += 1
-            histogram[768 + (k >> 24)] += 1
+        let table = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 2 * 256)   // per level: next, end
+        defer { table.deallocate() }
+        sortRange(bits, values, 0, n, shift: 24, table: table)
+    }
+
+    private static func sortRange(_ keys: UnsafeMutablePointer<UInt32>, _ values: UnsafeMutablePointer<UInt64>,
+                                  _ lo: Int, _ hi: Int, shift: UInt32, table: UnsafeMutablePointer<Int>) {
+        if hi - lo <= 32 {
+            insertionSort(keys, values, lo, hi)
+            return
         }
-        // Exclusive prefix sums: the first slot of each byte value, per pass.
-        for pass in 0..<4 {
-            var sum = 0
-            for b in 0..<256 {
-                let c = histogram[pass * 256 + b]
-                histogram[pass * 256 + b] = sum
-                sum += c
+        let next = table, end = table + 256
+        for b in 0..<256 { next[b] = 0 }
+        for i in lo..<hi { next[Int((keys[i] >> shift) & 255)] += 1 }
+        var sum = lo
+        for b in 0..<256 { let c = next[b]; next[b] = sum; sum += c; end[b] = sum }
+        // Permute in place: take the element at the head of bucket b and swap it to where
+        // its own bucket's head is, until one belonging to b comes back.
+        for b in 0..<256 {
+            while next[b] < end[b] {
+                var k = keys[next[b]], v = values[next[b]]
+                var d = Int((k >> shift) & 255)
+                while d != b {
+                    let j = next[d]
+                    next[d] = j + 1
+                    swap(&k, &keys[j]); swap(&v, &values[j])
+                    d = Int((k >> shift) & 255)
+                }
+                keys[next[b]] = k; values[next[b]] = v
+                next[b] += 1
             }
         }
-        // Four passes: keys → scratch → keys → scratch → keys, so the result ends in place.
-        var fromBits = bits, toBits = scratchBits
-        var fromValues = values, toValues = scratchValues
-        for pass in 0..<4 {
-            let shift = UInt32(8 * pass)
-            let offsets = histogram + 256 * pass
-            for i in 0..<n {
-                let k = fromBits[i]
-                let d = Int((k >> shift) & 255)
-                let slot = offsets[d]
-                offsets[d] = slot + 1
-                toBits[slot] = k
-                toValues[slot] = fromValues[i]
-            }
-            swap(&fromBits, &toBits)
-            swap(&fromValues, &toValues)
+        guard shift > 0 else { return }
+        // `end` is reused by the recursion (the next level's table), so copy the bounds.
+        var bounds = [Int](repeating: 0, count: 257)
+        bounds[0] = lo
+        for b in 0..<256 { bounds[b + 1] = end[b] }
+        for b in 0..<256 where bounds[b + 1] - bounds[b] > 1 {
+            sortRange(keys, values, bounds[b], bounds[b + 1], shift: shift - 8, table: table + 512)
+        }
+    }
+
+    private static func insertionSort(_ keys: UnsafeMutablePointer<UInt32>, _ values: UnsafeMutablePointer<UInt64>,
+                                      _ lo: Int, _ hi: Int) {
+        guard hi - lo > 1 else { return }
+        for i in (lo + 1)..<hi {
+            let k = keys[i], v = values[i]
+            var j = i
+            while j > lo, keys[j - 1] > k { keys[j] = keys[j - 1]; values[j] = values[j - 1]; j -= 1 }
+            keys[j] = k; values[j] = v
         }
     }
 }
