@@ -22,8 +22,10 @@ import Support
 // neighbour P1, which is placed at the quadric-optimal point when both are free to move.
 //
 // Read top-down: options and report, then the private stages in pipeline order
-// (prepareTriangles, weldPositions, buildCornerLists, classifyPositions, fillQuadrics,
-// evaluateCollapse, checkCollapse, performCollapse, writeResult), then `decimate`.
+// (prepareTriangles, the Decimator's init (weld), buildCornerLists, classifyPositions,
+// fillQuadrics, evaluateCollapse, checkCollapse, performCollapse, gatherCandidates, run,
+// writeResult), then `decimate`. Collapses run in passes over radix-sorted candidates
+// (meshoptimizer's scheme), not through a heap: see `run`.
 
 /// What to decimate to, and what to keep. The first target reached stops decimation.
 public struct DecimationOptions: Sendable {
@@ -107,7 +109,7 @@ public struct DecimationReport: Sendable, Equatable {
     /// Human-readable warnings (degenerate input, target not reached).
     public var warnings: [String] = []
     /// Working memory the decimator allocated, in bytes (besides its copy of the mesh and
-    /// the result): about 290 bytes per input vertex on closed meshes.
+    /// the result): about 285 bytes per input vertex on closed meshes.
     public var scratchBytes = 0
 }
 
