@@ -117,6 +117,30 @@ func cubeMesh() -> Mesh {
         #expect(q2.wrappedSum() == 65535)
     }
 
+    @Test func closedSurfaceStaysManifoldAndUnflipped() throws {
+        // A bumpy icosphere (20 480 triangles) to 2 %: many passes over closed fans.
+        let mesh = TestMeshes.bumpySphere(subdivisions: 5, seed: 3)
+        let (out, report) = try decimate(mesh, options: DecimationOptions(targetRatio: 0.02))
+        #expect(out.triangleCount == Int((Double(mesh.triangleCount) * 0.02).rounded()))
+        #expect(report.scratchBytes > 0)
+        // Manifold and closed: every directed edge appears once, and its reverse once.
+        var directed: [UInt64: Int] = [:]
+        for t in 0..<out.triangleCount {
+            for e in 0..<3 {
+                let a = UInt64(out.indices[3 * t + e]), b = UInt64(out.indices[3 * t + (e + 1) % 3])
+                directed[a << 32 | b, default: 0] += 1
+            }
+        }
+        #expect(directed.values.allSatisfy { $0 == 1 })
+        #expect(directed.keys.allSatisfy { directed[($0 & 0xFFFF_FFFF) << 32 | $0 >> 32] == 1 })
+        // Unflipped: every face still points away from the centre (the sphere is star-shaped).
+        for t in 0..<out.triangleCount {
+            let p = (0..<3).map { SIMD3<Double>(out.positions[Int(out.indices[3 * t + $0])]) }
+            let n = crossD(p[1] - p[0], p[2] - p[0])
+            #expect((n * (p[0] + p[1] + p[2])).sum() > 0)
+        }
+    }
+
     @Test func badOptionsAreRejected() {
         #expect(throws: DecimationError.self) { _ = try decimate(cubeMesh(), options: DecimationOptions(targetRatio: 1.5)) }
         #expect(throws: DecimationError.self) { _ = try decimate(cubeMesh(), options: DecimationOptions()) }

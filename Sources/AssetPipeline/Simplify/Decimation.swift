@@ -22,8 +22,10 @@ import Support
 // neighbour P1, which is placed at the quadric-optimal point when both are free to move.
 //
 // Read top-down: options and report, then the private stages in pipeline order
-// (prepareTriangles, weldPositions, buildCornerLists, classifyPositions, fillQuadrics,
-// evaluateCollapse, checkCollapse, performCollapse, writeResult), then `decimate`.
+// (prepareTriangles, the Decimator's init (weld), buildCornerLists, classifyPositions,
+// fillQuadrics, evaluateCollapse, checkCollapse, performCollapse, gatherCandidates, run,
+// writeResult), then `decimate`. Collapses run in passes over radix-sorted candidates
+// (meshoptimizer's scheme), not through a heap: see `run`.
 
 /// What to decimate to, and what to keep. The first target reached stops decimation.
 public struct DecimationOptions: Sendable {
@@ -106,6 +108,9 @@ public struct DecimationReport: Sendable, Equatable {
     public var degenerateTrianglesRemoved = 0
     /// Human-readable warnings (degenerate input, target not reached).
     public var warnings: [String] = []
+    /// Working memory the decimator allocated, in bytes (besides its copy of the mesh and
+    /// the result): about 285 bytes per input vertex on closed meshes.
+    public var scratchBytes = 0
 }
 
 // MARK: - Kinds
@@ -114,21 +119,41 @@ private enum VertexKind: UInt8 {
     case manifold, border, seam, locked
 }
 
-private struct HeapEntry {
-    var cost: Float
-    var from: UInt32   // P0, removed
-    var to: UInt32     // P1, survives
-    var stamp: UInt32
+
+/// What the collapse loop reads together for a position: its point (normalized
+/// coordinates, bounding-box diagonal 1) and its quadric, 112 bytes side by side (two
+/// separate arrays would cost a third cache line per position read).
+private struct PositionState {
+    private var x = 0.0, y = 0.0, z = 0.0   // three Doubles: SIMD3<Double> would take 32 bytes
+    var quadric = Quadric()
+    var point: SIMD3<Double> {
+        @inline(__always) get { SIMD3(x, y, z) }
+        @inline(__always) set { x = newValue.x; y = newValue.y; z = newValue.z }
+    }
 }
 
 /// Scratch memory for one decimation, freed together (meshoptimizer's meshopt_Allocator).
 private final class ScopedAllocator {
     private var blocks: [UnsafeMutableRawPointer] = []
+    /// Bytes allocated so far.
+    private(set) var bytes = 0
+
+    /// `count` copies of `value`, aligned to a cache line (64 bytes).
     func make<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
-        let p = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(count, 1))
-        p.initialize(repeating: value, count: Swift.max(count, 1))
-        blocks.append(UnsafeMutableRawPointer(p))
-        return UnsafeMutableBufferPointer(start: p, count: count)
+        let buffer = makeUninitialized(count, T.self)
+        buffer.baseAddress!.initialize(repeating: value, count: Swift.max(count, 1))
+        return buffer
+    }
+
+    /// Room for `count` values of a trivial type, not initialized: for arrays written in
+    /// full before they are read (untouched pages then cost no memory).
+    func makeUninitialized<T>(_ count: Int, _: T.Type) -> UnsafeMutableBufferPointer<T> {
+        let n = Swift.max(count, 1)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: n * MemoryLayout<T>.stride,
+                                                   alignment: Swift.max(64, MemoryLayout<T>.alignment))
+        blocks.append(raw)
+        bytes += n * MemoryLayout<T>.stride
+        return UnsafeMutableBufferPointer(start: raw.bindMemory(to: T.self, capacity: n), count: count)
     }
     deinit { for b in blocks { b.deallocate() } }
 }
@@ -147,7 +172,7 @@ private func prepareTriangles(_ mesh: inout Mesh) -> Int {
         let pa = SIMD3<Double>(mesh.positions[a]), pb = SIMD3<Double>(mesh.positions[b]), pc = SIMD3<Double>(mesh.positions[c])
         let n = crossD(pb - pa, pc - pa)
         if a == b || b == c || a == c || (n * n).sum() == 0 { removed += 1; continue }
-        kept.append(contentsOf: [UInt32(a), UInt32(b), UInt32(c)])
+        kept.append(UInt32(a)); kept.append(UInt32(b)); kept.append(UInt32(c))
         keptMaterials?.append(mesh.materialIDs![t])
     }
     mesh.indices = kept
@@ -210,6 +235,10 @@ private final class Decimator {
     let corners: UnsafeMutableBufferPointer<UInt32>
     let cornerPositions: UnsafeMutableBufferPointer<UInt32>   // position of each corner (saves an indirection)
     let alive: UnsafeMutableBufferPointer<Bool>
+    /// The triangles alive at the start of the last pass, in order (`counters[0]` of them), so
+    /// that passes skip the dead ones without reading them.
+    let liveList: UnsafeMutableBufferPointer<UInt32>
+    var liveListCount: Int { get { counters[0] } set { counters[0] = newValue } }
 
     // Wedges.
     let positionOf: UnsafeMutableBufferPointer<UInt32>     // wedge → position
@@ -219,23 +248,29 @@ private final class Decimator {
     let gradients: UnsafeMutableBufferPointer<AttributeGradient>  // wedge × attributeCount
 
     // Positions.
-    let points: UnsafeMutableBufferPointer<SIMD3<Double>>
-    let quadrics: UnsafeMutableBufferPointer<Quadric>
+    let state: UnsafeMutableBufferPointer<PositionState>  // point and quadric, one cache-line pair each
     let firstWedge: UnsafeMutableBufferPointer<UInt32>
     let kind: UnsafeMutableBufferPointer<VertexKind>
     let chainPrev: UnsafeMutableBufferPointer<UInt32>      // neighbours along a border or seam
     let chainNext: UnsafeMutableBufferPointer<UInt32>
-    let version: UnsafeMutableBufferPointer<UInt32>
-    let removed: UnsafeMutableBufferPointer<Bool>
+    let passOf: UnsafeMutableBufferPointer<UInt32>         // the last pass that collapsed into or out of it
     let moved: UnsafeMutableBufferPointer<Bool>
 
-    // Corner lists: position → first corner, corner → next corner (UInt32.max ends).
-    let firstCorner: UnsafeMutableBufferPointer<UInt32>
-    let nextCorner: UnsafeMutableBufferPointer<UInt32>
+    // Corner lists in CSR form, rebuilt at the start of each pass: the corners of position p
+    // are cornerList[cornerStart[p] ..< cornerStart[p + 1]] (dead triangles skipped on reading).
+    // A collapse does not edit them: within a pass its two positions are never touched again,
+    // and every other position's triangles stay the same set.
+    let cornerStart: UnsafeMutableBufferPointer<UInt32>
+    let cornerList: UnsafeMutableBufferPointer<UInt32>
 
-    // Heap (binary, min-cost first, stale entries skipped on pop). Its storage is fixed:
-    // stale entries are compacted away before it could fill up.
-    let heapEntries: UnsafeMutableBufferPointer<HeapEntry>
+    // Edge costs cached per half-edge slot (the corner the half-edge leaves from): the cost's
+    // Float bits, with the sign bit set when the cheaper direction is from the far end to
+    // this corner's position; +∞ when neither direction may collapse. A slot is re-costed
+    // only when one of its positions took part in a collapse in the previous pass.
+    let slotCost: UnsafeMutableBufferPointer<UInt32>
+    /// Edges that the first pass gathers (counted by `classifyPositions`): the size of the
+    /// candidate arrays that `run` allocates (24 bytes per edge).
+    var edgeCount = 0
 
     // Scratch lists with unchecked storage (valences beyond `scratchCapacity` reject the
     // collapse), and counters kept behind a pointer so that hot loops pay no exclusivity checks.
@@ -245,15 +280,22 @@ private final class Decimator {
     let wedgeMap: UnsafeMutablePointer<UInt32>              // pairs (from, to), at most 4
     let counters: UnsafeMutablePointer<Int>
 
-    var heapCount: Int { get { counters[0] } set { counters[0] = newValue } }
     var liveTriangles: Int { get { counters[1] } set { counters[1] = newValue } }
     var neighbourCount0: Int { get { counters[2] } set { counters[2] = newValue } }
     var neighbourCount1: Int { get { counters[3] } set { counters[3] = newValue } }
     var wedgePairs: Int { get { counters[4] } set { counters[4] = newValue } }
 
-    var maxErrorSeen = 0.0
+    /// The largest normalized collapse error performed (squared, bbox diagonal 1), behind a
+    /// pointer like `counters`.
+    let maxErrorSquared: UnsafeMutablePointer<Double>
+    var maxErrorSeen: Double { maxErrorSquared.pointee.squareRoot() }
+    /// Whether wedges carry skin weights or morph targets to blend (read once: `mesh` is a
+    /// `var`, and each access to it in the collapse loop would pay an exclusivity check).
+    let carriesSkin: Bool
+    let carriesTargets: Bool
     let debugTiming = ProcessInfo.processInfo.environment["DECIM_TIMING"] != nil
     var passes = 0
+    var passLog: [String] = []
     static let none = UInt32.max
 
     /// Allocates everything and welds positions: wedges with the exact same position form
@@ -270,13 +312,15 @@ private final class Decimator {
         if mesh.uv1 != nil, options.uvWeight > 0 { k += 2 }
         if mesh.colors != nil, options.colorWeight > 0 { k += 4 }
         attributeCount = k
-        corners = alloc.make(mesh.indices.count, 0)
+        corners = alloc.makeUninitialized(mesh.indices.count, UInt32.self)
         for i in mesh.indices.indices { corners[i] = mesh.indices[i] }
-        cornerPositions = alloc.make(mesh.indices.count, 0)
+        cornerPositions = alloc.makeUninitialized(mesh.indices.count, UInt32.self)
         alive = alloc.make(triangleCount, true)
-        positionOf = alloc.make(wedgeCount, 0)
+        liveList = alloc.makeUninitialized(triangleCount, UInt32.self)
+        for t in 0..<triangleCount { liveList[t] = UInt32(t) }
+        positionOf = alloc.makeUninitialized(wedgeCount, UInt32.self)
         nextWedge = alloc.make(wedgeCount, Decimator.none)
-        nextCorner = alloc.make(mesh.indices.count, Decimator.none)
+        cornerList = alloc.makeUninitialized(mesh.indices.count, UInt32.self)
         attributes = alloc.make(wedgeCount * k, 0)
         attributeQuadrics = alloc.make(k > 0 ? wedgeCount : 0, Quadric())
         gradients = alloc.make(wedgeCount * k, AttributeGradient())
@@ -288,80 +332,100 @@ private final class Decimator {
         let scale = diagonal > 0 ? 1 / diagonal : 1
         self.center = center
         self.scale = scale
-        var table: [SIMD3<Float>: UInt32] = [:]
-        table.reserveCapacity(wedgeCount)
-        var first: [UInt32] = []
-        for w in 0..<wedgeCount {
-            let p = mesh.positions[w]
-            if let existing = table[p] {
-                positionOf[w] = existing
-                nextWedge[w] = first[Int(existing)]
-                first[Int(existing)] = UInt32(w)
-            } else {
-                let id = UInt32(first.count)
-                table[p] = id
-                positionOf[w] = id
-                first.append(UInt32(w))
-            }
+        let ids = positionOf
+        let welded = mesh.positions.withUnsafeBufferPointer { PositionWeld.weld($0, ids: ids) }
+        // Number positions in order of first use by the triangles (meshoptimizer's
+        // optimizeVertexFetch order): neighbours then sit close in memory, and the collapse
+        // loop is bound by memory latency. Unused positions go last.
+        var renumber = [UInt32](repeating: Decimator.none, count: welded.count)
+        var used: UInt32 = 0
+        for i in mesh.indices.indices {
+            let p = Int(ids[Int(mesh.indices[i])])
+            if renumber[p] == Decimator.none { renumber[p] = used; used += 1 }
         }
-        table = [:]
+        for p in 0..<welded.count where renumber[p] == Decimator.none { renumber[p] = used; used += 1 }
+        var first = [UInt32](repeating: 0, count: welded.count)
+        for p in 0..<welded.count { first[Int(renumber[p])] = welded[p] }
+        for w in 0..<wedgeCount { ids[w] = renumber[Int(ids[w])] }
+        for w in stride(from: wedgeCount - 1, through: 0, by: -1) {
+            let p = Int(positionOf[w])
+            if first[p] != UInt32(w) { nextWedge[w] = nextWedge[Int(first[p])]; nextWedge[Int(first[p])] = UInt32(w) }
+        }
         for c in 0..<corners.count { cornerPositions[c] = positionOf[Int(corners[c])] }
         positionCount = first.count
-        points = alloc.make(positionCount, SIMD3<Double>(0, 0, 0))
+        state = alloc.make(positionCount, PositionState())
         firstWedge = alloc.make(positionCount, 0)
         for i in 0..<positionCount {
             firstWedge[i] = first[i]
-            points[i] = (SIMD3<Double>(mesh.positions[Int(first[i])]) - center) * scale
+            state[i].point = (SIMD3<Double>(mesh.positions[Int(first[i])]) - center) * scale
         }
-        quadrics = alloc.make(positionCount, Quadric())
         kind = alloc.make(positionCount, .manifold)
         chainPrev = alloc.make(positionCount, Decimator.none)
         chainNext = alloc.make(positionCount, Decimator.none)
-        version = alloc.make(positionCount, 0)
-        removed = alloc.make(positionCount, false)
+        passOf = alloc.make(positionCount, 0)
         moved = alloc.make(positionCount, false)
-        firstCorner = alloc.make(positionCount, Decimator.none)
-        // Undirected edges ≤ 3T/2 + border edges/2; stale entries are compacted away before
-        // the heap fills. 2T entries = 64 bytes per vertex on a closed mesh.
-        heapEntries = alloc.make(triangleCount * 2 + 2 * Decimator.scratchCapacity + 64,
-                                 HeapEntry(cost: 0, from: 0, to: 0, stamp: 0))
+        cornerStart = alloc.make(positionCount + 1, 0)
+        slotCost = alloc.makeUninitialized(mesh.indices.count, UInt32.self)   // pass 1 writes every slot it reads
+        maxErrorSquared = alloc.make(1, 0.0).baseAddress!
+        carriesSkin = mesh.joints != nil && mesh.weights != nil
+        carriesTargets = !mesh.targets.isEmpty
         neighbours0 = alloc.make(Decimator.scratchCapacity, 0).baseAddress!
         neighbours1 = alloc.make(Decimator.scratchCapacity, 0).baseAddress!
         wedgeMap = alloc.make(8, 0).baseAddress!
         counters = alloc.make(8, 0).baseAddress!
+        counters[0] = triangleCount
         liveTriangles = triangleCount
     }
 
     // MARK: Stage 3: adjacency
 
-    /// Position → triangle-corner lists (singly linked through `nextCorner`). Dead
-    /// triangles are unlinked lazily as lists are walked.
+    /// Position → live triangle corners, in CSR form (counting sort of the live corners by
+    /// position, in corner order).
     func buildCornerLists() {
-        for c in stride(from: corners.count - 1, through: 0, by: -1) {
-            let p = Int(positionOf[Int(corners[c])])
-            nextCorner[c] = firstCorner[p]
-            firstCorner[p] = UInt32(c)
+        let start = cornerStart
+        for p in 0..<start.count { start[p] = 0 }
+        // Drop the triangles that died since the list was made.
+        var live = 0
+        for i in 0..<liveListCount {
+            let t = liveList[i]
+            if alive[Int(t)] { liveList[live] = t; live += 1 }
         }
+        liveListCount = live
+        for i in 0..<live {
+            let t = Int(liveList[i])
+            start[Int(cornerPositions[3 * t])] &+= 1
+            start[Int(cornerPositions[3 * t + 1])] &+= 1
+            start[Int(cornerPositions[3 * t + 2])] &+= 1
+        }
+        var sum: UInt32 = 0
+        for p in 0..<positionCount { let c = start[p]; start[p] = sum; sum &+= c }
+        start[positionCount] = sum
+        // Scatter, advancing each start; then the starts are one list later, so shift back.
+        for i in 0..<live {
+            let t = Int(liveList[i])
+            for e in 0..<3 {
+                let p = Int(cornerPositions[3 * t + e])
+                cornerList[Int(start[p])] = UInt32(3 * t + e)
+                start[p] &+= 1
+            }
+        }
+        for p in stride(from: positionCount, to: 0, by: -1) { start[p] = start[p - 1] }
+        start[0] = 0
     }
 
     @inline(__always) func pos(_ corner: Int) -> UInt32 { cornerPositions[corner] }
     @inline(__always) func cornerBase(_ c: Int) -> Int { c - c % 3 }
 
-    /// Walks the live corners of position `p`, unlinking dead ones.
+    /// Walks the live corners of position `p` (exact for positions not yet collapsed in
+    /// this pass). A dead triangle's corners name no position (`performCollapse` sets them
+    /// to `none`), which spares a read of `alive` on another cache line.
     @inline(__always) func forEachCorner(_ p: UInt32, _ body: (Int) -> Void) {
-        var prev = Decimator.none
-        var c = firstCorner[Int(p)]
-        while c != Decimator.none {
-            let next = nextCorner[Int(c)]
-            if alive[Int(c) / 3] {
-                body(Int(c))
-                prev = c
-            } else if prev == Decimator.none {
-                firstCorner[Int(p)] = next
-            } else {
-                nextCorner[Int(prev)] = next
-            }
-            c = next
+        var i = Int(cornerStart[Int(p)])
+        let end = Int(cornerStart[Int(p) + 1])
+        while i < end {
+            let c = Int(cornerList[i])
+            if cornerPositions[c] == p { body(c) }
+            i += 1
         }
     }
 
@@ -381,22 +445,50 @@ private final class Decimator {
         var seamHalfEdges = [UInt8](repeating: 0, count: positionCount)
         var bad = [Bool](repeating: false, count: positionCount)
         let materials = mesh.materialIDs
-        for t in 0..<triangleCount {
-            for k in 0..<3 {
-                let c0 = 3 * t + k, c1 = 3 * t + (k + 1) % 3
-                let w0 = corners[c0], w1 = corners[c1]
-                let p0 = positionOf[Int(w0)], p1 = positionOf[Int(w1)]
-                // Twins: triangles around p1 holding the directed edge p1 → p0.
+        // Per position P0, its incoming half-edges x → P0 (x, wedge at x, wedge at P0, triangle)
+        // in a scratch list, so that each outgoing half-edge P0 → P1 finds its twins P1 → P0
+        // there instead of walking P1's corners.
+        let incoming = neighbours0
+        let incomingCapacity = Decimator.scratchCapacity / 4
+        var edges = 0
+        for a in 0..<positionCount {
+            let p0 = UInt32(a)
+            var count = 0
+            forEachCorner(p0) { c in
+                let base = self.cornerBase(c)
+                let prev = base + (c - base + 2) % 3
+                if count < incomingCapacity {
+                    incoming[4 * count] = self.pos(prev); incoming[4 * count + 1] = self.corners[prev]
+                    incoming[4 * count + 2] = self.corners[c]; incoming[4 * count + 3] = UInt32(base / 3)
+                }
+                count += 1
+            }
+            forEachCorner(p0) { c0 in
+                let base0 = self.cornerBase(c0)
+                let c1 = base0 + (c0 - base0 + 1) % 3
+                let t = base0 / 3
+                let w0 = self.corners[c0], w1 = self.corners[c1]
+                let p1 = self.pos(c1)
                 var positionTwins = 0, wedgeTwins = 0
-                forEachCorner(p1) { c in
-                    let base = self.cornerBase(c)
-                    let next = base + (c - base + 1) % 3
-                    if self.pos(next) == p0 {
+                if count <= incomingCapacity {
+                    for j in 0..<count where incoming[4 * j] == p1 {
                         positionTwins += 1
-                        if self.corners[c] == w1, self.corners[next] == w0,
-                           materials == nil || materials![base / 3] == materials![t] { wedgeTwins += 1 }
+                        if incoming[4 * j + 1] == w1, incoming[4 * j + 2] == w0,
+                           materials == nil || materials![Int(incoming[4 * j + 3])] == materials![t] { wedgeTwins += 1 }
+                    }
+                } else {
+                    // A fan too large for the scratch list: walk P1's corners for twins P1 → P0.
+                    self.forEachCorner(p1) { c in
+                        let base = self.cornerBase(c)
+                        let next = base + (c - base + 1) % 3
+                        if self.pos(next) == p0 {
+                            positionTwins += 1
+                            if self.corners[c] == w1, self.corners[next] == w0,
+                               materials == nil || materials![base / 3] == materials![t] { wedgeTwins += 1 }
+                        }
                     }
                 }
+                if p0 < p1 || positionTwins == 0 { edges += 1 }   // gatherCandidates' rule
                 if positionTwins > 1 { bad[Int(p0)] = true; bad[Int(p1)] = true }
                 if positionTwins == 0 {
                     if borderOut[Int(p0)] != Decimator.none { bad[Int(p0)] = true }
@@ -413,6 +505,7 @@ private final class Decimator {
                 }
             }
         }
+        edgeCount = edges
         for p in 0..<positionCount {
             var wedges = 0
             var w = firstWedge[p]
@@ -458,7 +551,7 @@ private final class Decimator {
         }
         for t in 0..<triangleCount {
             let w0 = Int(corners[3 * t]), w1 = Int(corners[3 * t + 1]), w2 = Int(corners[3 * t + 2])
-            let p0 = points[Int(positionOf[w0])], p1 = points[Int(positionOf[w1])], p2 = points[Int(positionOf[w2])]
+            let p0 = state[Int(positionOf[w0])].point, p1 = state[Int(positionOf[w1])].point, p2 = state[Int(positionOf[w2])].point
             let e1 = p1 - p0, e2 = p2 - p0
             let n = crossD(e1, e2)
             let n2 = (n * n).sum()
@@ -467,9 +560,9 @@ private final class Decimator {
             let area = 0.5 * len
             let unit = n / len
             let q = Quadric(plane: unit, d: -(unit * p0).sum(), weight: area)
-            quadrics[Int(positionOf[w0])] += q
-            quadrics[Int(positionOf[w1])] += q
-            quadrics[Int(positionOf[w2])] += q
+            state[Int(positionOf[w0])].quadric += q
+            state[Int(positionOf[w1])].quadric += q
+            state[Int(positionOf[w2])].quadric += q
             if k > 0 {
                 // Hoppe 1999: s(p) = g·p + d over the triangle; g = ((s1−s0)(e2×n) + (s2−s0)(n×e1)) / |n|².
                 let u = crossD(e2, n) / n2, v = crossD(n, e1) / n2
@@ -497,7 +590,7 @@ private final class Decimator {
                 let isBorder = kind[Int(pa)] != .manifold && kind[Int(pb)] != .manifold
                     && (chainNext[Int(pa)] == pb || chainPrev[Int(pa)] == pb || kind[Int(pa)] == .locked || kind[Int(pb)] == .locked)
                 guard isBorder, isOpenEdge(pa, pb, triangle: t) else { continue }
-                let a = points[Int(pa)], b = points[Int(pb)]
+                let a = state[Int(pa)].point, b = state[Int(pb)].point
                 let edge = b - a
                 let edgeLength2 = (edge * edge).sum()
                 guard edgeLength2 > 0 else { continue }
@@ -508,8 +601,8 @@ private final class Decimator {
                 let weight = (kind[Int(pa)] == .seam || kind[Int(pb)] == .seam) ? 1.0 : 10.0
                 let bq = Quadric(plane: pn, d: -(pn * a).sum(), weight: weight * edgeLength2)
                 var bq0 = bq; bq0.w = 0   // constraint planes do not count as surface area
-                quadrics[Int(pa)] += bq0
-                quadrics[Int(pb)] += bq0
+                state[Int(pa)].quadric += bq0
+                state[Int(pb)].quadric += bq0
             }
         }
     }
@@ -557,11 +650,11 @@ private final class Decimator {
             guard k1 == k0 || k1 == .locked, chainNext[Int(p0)] == p1 || chainPrev[Int(p0)] == p1 else { return nil }
             optimal = k1 == k0
         }
-        let q = quadrics[Int(p0)] + quadrics[Int(p1)]
-        var point = points[Int(p1)]
+        let q = state[Int(p0)].quadric + state[Int(p1)].quadric
+        var point = state[Int(p1)].point
         var cost: Double
         if optimal {
-            let a = points[Int(p0)], b = points[Int(p1)]
+            let a = state[Int(p0)].point, b = state[Int(p1)].point
             if let m = q.minimizer() {
                 // Keep the optimum near the edge: far-away minimizers come from nearly
                 // singular quadrics and make long, thin triangles.
@@ -637,8 +730,13 @@ private final class Decimator {
     /// (into `wedgeMap`). False when some wedge of P0 has no partner or two partners.
     func mapWedges(_ p0: UInt32, _ p1: UInt32) -> Bool {
         wedgePairs = 0
+        // Fast path: one wedge on each side (manifold and border positions have one).
+        let k0 = kind[Int(p0)], k1 = kind[Int(p1)]
+        if k0 == .manifold || k0 == .border, k1 == .manifold || k1 == .border {
+            wedgeMap[0] = firstWedge[Int(p0)]; wedgeMap[1] = firstWedge[Int(p1)]; wedgePairs = 1
+            return true
+        }
         let w0 = firstWedge[Int(p0)], w1 = firstWedge[Int(p1)]
-        // Fast path: one wedge on each side.
         if nextWedge[Int(w0)] == Decimator.none, nextWedge[Int(w1)] == Decimator.none {
             wedgeMap[0] = w0; wedgeMap[1] = w1; wedgePairs = 1
             return true
@@ -684,39 +782,51 @@ private final class Decimator {
         var ok = true
         let minCos = options.minNormalCosine
         let cap = Decimator.scratchCapacity
-        let from0 = points[Int(p0)]
+        let from0 = state[Int(p0)].point
+        // Around a manifold position (a closed fan, consistently oriented) every neighbour is
+        // the next corner of exactly one triangle: the list needs no duplicate search.
+        let closedFan0 = kind[Int(p0)] == .manifold
         forEachCorner(p0) { c in
             guard ok else { return }
             let base = self.cornerBase(c)
             let i = c - base
             let qa = self.pos(base + (i + 1) % 3), qb = self.pos(base + (i + 2) % 3)
-            for k in 0..<2 {
-                let q = k == 0 ? qa : qb
-                if q == p1 { continue }
-                var seen = false
-                for j in 0..<n0 where self.neighbours0[j] == q { seen = true; break }
-                if !seen { if n0 == cap { ok = false; return }; self.neighbours0[n0] = q; n0 += 1 }
+            if closedFan0 {
+                if qa != p1 { if n0 == cap { ok = false; return }; self.neighbours0[n0] = qa; n0 += 1 }
+            } else {
+                for k in 0..<2 {
+                    let q = k == 0 ? qa : qb
+                    if q == p1 { continue }
+                    var seen = false
+                    for j in 0..<n0 where self.neighbours0[j] == q { seen = true; break }
+                    if !seen { if n0 == cap { ok = false; return }; self.neighbours0[n0] = q; n0 += 1 }
+                }
             }
             if qa == p1 || qb == p1 { apexes += 1; return }
-            if !self.keepsOrientation(from0, point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
+            if !self.keepsOrientation(from0, point, self.state[Int(qa)].point, self.state[Int(qb)].point, minCos) { ok = false }
         }
         guard ok, apexes > 0 else { return false }
-        let from1 = points[Int(p1)]
+        let from1 = state[Int(p1)].point
         let p1Moves = point != from1
+        let closedFan1 = kind[Int(p1)] == .manifold
         forEachCorner(p1) { c in
             guard ok else { return }
             let base = self.cornerBase(c)
             let i = c - base
             let qa = self.pos(base + (i + 1) % 3), qb = self.pos(base + (i + 2) % 3)
-            for k in 0..<2 {
-                let q = k == 0 ? qa : qb
-                if q == p0 { continue }
-                var seen = false
-                for j in 0..<n1 where self.neighbours1[j] == q { seen = true; break }
-                if !seen { if n1 == cap { ok = false; return }; self.neighbours1[n1] = q; n1 += 1 }
+            if closedFan1 {
+                if qa != p0 { if n1 == cap { ok = false; return }; self.neighbours1[n1] = qa; n1 += 1 }
+            } else {
+                for k in 0..<2 {
+                    let q = k == 0 ? qa : qb
+                    if q == p0 { continue }
+                    var seen = false
+                    for j in 0..<n1 where self.neighbours1[j] == q { seen = true; break }
+                    if !seen { if n1 == cap { ok = false; return }; self.neighbours1[n1] = q; n1 += 1 }
+                }
             }
             if qa == p0 || qb == p0 { return }
-            if p1Moves, !self.keepsOrientation(from1, point, self.points[Int(qa)], self.points[Int(qb)], minCos) { ok = false }
+            if p1Moves, !self.keepsOrientation(from1, point, self.state[Int(qa)].point, self.state[Int(qb)].point, minCos) { ok = false }
         }
         guard ok else { return false }
         neighbourCount0 = n0
@@ -736,47 +846,43 @@ private final class Decimator {
         let n0 = crossD(a - from, b - from)
         let n1 = crossD(a - to, b - to)
         let d = (n0 * n1).sum()
-        let l = ((n0 * n0).sum() * (n1 * n1).sum()).squareRoot()
-        return d > minCos * l && l > 0
+        // d > minCos·|n0||n1|, without the square root when minCos ≥ 0 (the usual case).
+        let l2 = (n0 * n0).sum() * (n1 * n1).sum()
+        guard l2 > 0 else { return false }
+        if minCos >= 0 { return d > 0 && d * d > minCos * minCos * l2 }
+        return d > minCos * l2.squareRoot()
     }
 
     // MARK: Stage 8: collapse
 
     func performCollapse(_ p0: UInt32, _ p1: UInt32, _ point: SIMD3<Double>) {
-        _ = mapWedges(p0, p1)   // succeeded in checkCollapse
+        // `wedgeMap` holds P0's wedge pairs: checkCollapse just computed them.
         let pairs = wedgePairs
         // Blend parameter of the survivor along the edge, for skin weights and morph targets.
-        let a = points[Int(p1)], b = points[Int(p0)]
+        let a = state[Int(p1)].point, b = state[Int(p0)].point
         let edge = b - a
         let l2 = (edge * edge).sum()
         let t = l2 > 0 ? Swift.max(0, Swift.min(1, ((point - a) * edge).sum() / l2)) : 0
         // Move P0's corners to P1 (or kill the triangles on the edge).
-        var c = firstCorner[Int(p0)]
-        while c != Decimator.none {
-            let next = nextCorner[Int(c)]
-            let tri = Int(c) / 3
-            if alive[tri] {
-                let base = Int(c) - Int(c) % 3
-                if pos(base) == p1 || pos(base + 1) == p1 || pos(base + 2) == p1 {
-                    alive[tri] = false
-                    liveTriangles -= 1
-                } else {
-                    let w = corners[Int(c)]
-                    for i in 0..<pairs where wedgeMap[2 * i] == w { corners[Int(c)] = wedgeMap[2 * i + 1] }
-                    cornerPositions[Int(c)] = p1
-                    nextCorner[Int(c)] = firstCorner[Int(p1)]
-                    firstCorner[Int(p1)] = c
-                }
+        // P1's corner list is not extended: P1 takes part in no other collapse this pass,
+        // and the next pass rebuilds the lists.
+        forEachCorner(p0) { c in
+            let base = self.cornerBase(c)
+            if self.pos(base) == p1 || self.pos(base + 1) == p1 || self.pos(base + 2) == p1 {
+                self.alive[c / 3] = false
+                self.cornerPositions[base] = Decimator.none
+                self.cornerPositions[base + 1] = Decimator.none
+                self.cornerPositions[base + 2] = Decimator.none
+                self.liveTriangles -= 1
+            } else {
+                let w = self.corners[c]
+                for i in 0..<pairs where self.wedgeMap[2 * i] == w { self.corners[c] = self.wedgeMap[2 * i + 1] }
+                self.cornerPositions[c] = p1
             }
-            c = next
         }
-        firstCorner[Int(p0)] = Decimator.none
-        quadrics[Int(p1)] += quadrics[Int(p0)]
-        points[Int(p1)] = point
+        state[Int(p1)].quadric += state[Int(p0)].quadric
+        state[Int(p1)].point = point
         moved[Int(p1)] = true
-        removed[Int(p0)] = true
-        version[Int(p1)] &+= 1
-        version[Int(p0)] &+= 1
         let k = attributeCount
         for i in 0..<pairs {
             let wf = Int(wedgeMap[2 * i]), wt = Int(wedgeMap[2 * i + 1])
@@ -807,9 +913,9 @@ private final class Decimator {
     /// Skin weights and morph-target displacements: linear blend of the two wedges at the
     /// survivor's parameter t along the edge (t = 0 keeps the survivor's own values).
     func blendCarriedAttributes(into wt: Int, from wf: Int, t: Double) {
-        guard t > 0 else { return }
+        guard t > 0, carriesSkin || carriesTargets else { return }
         let tf = Float(t)
-        if mesh.joints != nil, mesh.weights != nil {
+        if carriesSkin {
             // Read into locals first: holding the arrays would make each write copy them.
             let ja = mesh.joints![wt], wa = mesh.weights![wt], jb = mesh.joints![wf], wb = mesh.weights![wf]
             var j = ja
@@ -833,162 +939,108 @@ private final class Decimator {
         }
     }
 
-    // MARK: Heap
+    // MARK: Stage 6b: candidate collapses, one pass at a time
 
-    /// The cheaper allowed direction of edge (a, b) as a heap entry, or nil.
-    @inline(__always) func entry(_ a: UInt32, _ b: UInt32) -> HeapEntry? {
-        var best: (Double, UInt32, UInt32)?
-        if let (c, _) = evaluateCollapse(a, b) { best = (c, a, b) }
-        let symmetric = kind[Int(a)] == .manifold && kind[Int(b)] == .manifold
-        if !symmetric, let (c, _) = evaluateCollapse(b, a), best == nil || c < best!.0 { best = (c, b, a) }
-        guard let (cost, from, to) = best, cost.isFinite else { return nil }
-        return HeapEntry(cost: Float(cost), from: from, to: to, stamp: stamp(from, to))
-    }
-
-    func push(_ a: UInt32, _ b: UInt32) {
-        guard let e = entry(a, b), heapCount < heapEntries.count else { return }
-        heapEntries[heapCount] = e
-        heapCount += 1
-        siftUp(heapCount - 1)
-    }
-
-    /// Appends without restoring the heap order (`heapify` follows).
-    func pushUnsorted(_ a: UInt32, _ b: UInt32) {
-        guard let e = entry(a, b), heapCount < heapEntries.count else { return }
-        heapEntries[heapCount] = e
-        heapCount += 1
-    }
-
-    @inline(__always) func stamp(_ a: UInt32, _ b: UInt32) -> UInt32 { version[Int(a)] &* 0x9E37_79B1 ^ version[Int(b)] }
-
-    // A 4-ary heap: half the levels of a binary heap, and the four children of a node
-    // share one cache line (4 × 16 bytes), which matters because popping is memory-bound.
-
-    @inline(__always) func siftUp(_ i0: Int) {
-        let heap = heapEntries
-        var i = i0
-        let e = heap[i]
-        while i > 0 {
-            let parent = (i - 1) >> 2
-            if heap[parent].cost <= e.cost { break }
-            heap[i] = heap[parent]; i = parent
-        }
-        heap[i] = e
-    }
-
-    @inline(__always) func siftDown(_ i0: Int, _ n: Int) {
-        let heap = heapEntries
-        var i = i0
-        let e = heap[i]
-        while true {
-            let first = 4 * i + 1
-            if first >= n { break }
-            var child = first
-            var best = heap[first].cost
-            let last = Swift.min(first + 4, n)
-            var k = first + 1
-            while k < last {
-                let c = heap[k].cost
-                if c < best { best = c; child = k }
-                k += 1
+    /// Gathers every live edge once (an interior edge from its lower-id end, a border edge
+    /// from its one half-edge) with its cheaper allowed direction and cost; returns the count.
+    /// Costs are cached per slot: an edge whose positions were not collapsed in the previous
+    /// pass has the same quadrics, points, kinds and wedges, so its cost is reused.
+    func gatherCandidates(pass: UInt32, costs candidateCost: UnsafeMutablePointer<Float>,
+                          edges candidateEdge: UnsafeMutablePointer<UInt64>, capacity: Int) -> Int {
+        var n = 0
+        let kinds = kind
+        let previous = pass &- 1
+        let reuse = pass > 1
+        let infinity = Float.infinity.bitPattern
+        for i in 0..<liveListCount {
+            let t = Int(liveList[i])
+            for e in 0..<3 {
+                let slot = 3 * t + e
+                let a = pos(slot), b = pos(3 * t + (e + 1) % 3)
+                let bothManifold = kinds[Int(a)] == .manifold && kinds[Int(b)] == .manifold
+                if a > b {
+                    // Between two manifold positions every edge has its twin (b → a), which
+                    // emits it; otherwise look for the twin.
+                    if bothManifold || hasDirectedEdge(b, a) { continue }
+                }
+                var code: UInt32
+                if reuse, passOf[Int(a)] != previous, passOf[Int(b)] != previous {
+                    code = slotCost[slot]
+                } else {
+                    var cost = Double.infinity, reversed = false
+                    if let (c, _) = evaluateCollapse(a, b) { cost = c }
+                    if !bothManifold, let (c, _) = evaluateCollapse(b, a), c < cost { cost = c; reversed = true }
+                    counters[7] += 1
+                    let f = Float(cost)
+                    code = f.isFinite ? f.bitPattern | (reversed ? 0x8000_0000 : 0) : infinity
+                    slotCost[slot] = code
+                }
+                let bits = code & 0x7FFF_FFFF
+                guard bits < infinity, n < capacity else { continue }
+                candidateCost[n] = Float(bitPattern: bits)
+                candidateEdge[n] = code & 0x8000_0000 != 0 ? UInt64(b) << 32 | UInt64(a) : UInt64(a) << 32 | UInt64(b)
+                n += 1
             }
-            if best >= e.cost { break }
-            heap[i] = heap[child]; i = child
         }
-        heap[i] = e
-    }
-
-    func heapify() {
-        let n = heapCount
-        guard n > 1 else { return }
-        for i in stride(from: (n - 2) / 4, through: 0, by: -1) { siftDown(i, n) }
-    }
-
-    func popMin() -> HeapEntry? {
-        let n = heapCount
-        guard n > 0 else { return nil }
-        let top = heapEntries[0]
-        heapEntries[0] = heapEntries[n - 1]
-        heapCount = n - 1
-        if n > 1 { siftDown(0, n - 1) }
-        return top
-    }
-
-    /// Drops stale entries and re-heapifies (keeps the heap linear in the live edges).
-    func compactHeap() {
-        var kept = 0
-        for i in 0..<heapCount {
-            let e = heapEntries[i]
-            if removed[Int(e.from)] || removed[Int(e.to)] || e.stamp != stamp(e.from, e.to) { continue }
-            heapEntries[kept] = e; kept += 1
-        }
-        heapCount = kept
-        heapify()
+        return n
     }
 
     // MARK: Driver
 
-    /// Pushes every live edge once (interior edges from the lower id side) and heapifies.
-    func rebuildHeap() {
-        heapCount = 0
-        for t in 0..<triangleCount where alive[t] {
-            for e in 0..<3 {
-                let a = pos(3 * t + e), b = pos(3 * t + (e + 1) % 3)
-                if a < b || !hasDirectedEdge(b, a) { pushUnsorted(a, b) }
-            }
-        }
-        heapify()
-    }
-
+    /// Collapses in passes (meshoptimizer's `simplify` loop): each pass costs every live
+    /// edge, sorts the costs (radix sort, no heap), then performs collapses cheapest first.
+    /// Within a pass a position takes part in one collapse at most, so every cost read is
+    /// still exact when its collapse is performed; the pass stops early when costs pass
+    /// 1.5× the cost at which the pass would have met its goal (after a tenth of the goal),
+    /// so cheap collapses created by this pass are not jumped over. Collapses rejected by
+    /// the link or normal test are retried next pass, with their neighbourhood changed.
     func run(target: Int, maxError: Double?) {
         let progress = options.showProgress && triangleCount > 200_000
             ? ProgressBar("decimating", total: Swift.max(1, triangleCount - target)) : nil
-        // Collapses rejected by the link or normal test may become valid once their
-        // neighbourhood changes, so passes repeat while they make progress.
-        var pass = 0
-        while liveTriangles > target, pass < 16 {
-            rebuildHeap()
-            let before = liveTriangles
-            runPass(target: target, maxError: maxError, progress: progress)
+        let maxCost = maxError.map { $0 * $0 }
+        var pass: UInt32 = 0
+        // Candidates (cost, P0 << 32 | P1), 12 bytes per edge: the first pass's edges are the
+        // most there will be (collapses only remove edges).
+        let capacity = edgeCount + 64
+        let candidateCost = alloc.makeUninitialized(capacity, Float.self).baseAddress!
+        let candidateEdge = alloc.makeUninitialized(capacity, UInt64.self).baseAddress!
+        while liveTriangles > target {
+            if pass > 0 { buildCornerLists() }
+            let count = gatherCandidates(pass: pass + 1, costs: candidateCost, edges: candidateEdge, capacity: capacity)
+            if count == 0 { break }
+            RadixSort.sort(count: count, keys: candidateCost, values: candidateEdge)
             pass += 1
-            passes = pass
+            let before = liveTriangles
+            let goal = before - target                         // triangles still to remove
+            let edgeGoal = goal / 2                             // a collapse removes about two
+            let errorGoal = edgeGoal < count ? 1.5 * candidateCost[edgeGoal] : .infinity
+            for i in 0..<count {
+                if liveTriangles <= target { break }
+                if candidateCost[i] > errorGoal, before - liveTriangles > goal / 10 { break }
+                let edge = candidateEdge[i]
+                let p0 = UInt32(truncatingIfNeeded: edge >> 32), p1 = UInt32(truncatingIfNeeded: edge)
+                // Positions collapsed this pass have changed; each is marked (P0 too).
+                if passOf[Int(p0)] == pass || passOf[Int(p1)] == pass { continue }
+                guard let (_, point) = evaluateCollapse(p0, p1) else { continue }
+                let q = state[Int(p0)].quadric + state[Int(p1)].quadric
+                let normalized = q.w > 0 ? q.error(point) / q.w : 0
+                if let maxCost, normalized > maxCost { continue }
+                counters[5] += 1
+                guard checkCollapse(p0, p1, point) else { continue }
+                counters[6] += 1
+                if normalized > maxErrorSquared.pointee { maxErrorSquared.pointee = normalized }
+                performCollapse(p0, p1, point)
+                passOf[Int(p0)] = pass; passOf[Int(p1)] = pass
+            }
+            progress?.update(triangleCount - liveTriangles)
+            if debugTiming {
+                passLog.append("\(before)→\(liveTriangles) cand \(count) eval \(counters[7])")
+                counters[7] = 0
+            }
             if liveTriangles == before { break }
         }
+        passes = Int(pass)
         progress?.finish()
-    }
-
-    func runPass(target: Int, maxError: Double?, progress: ProgressBar?) {
-        let maxCost = maxError.map { $0 * $0 }
-        var collapses = 0
-        var liveEdgesEstimate = heapCount
-        let slack = 2 * Decimator.scratchCapacity
-        while liveTriangles > target, let entry = popMin() {
-            let p0 = entry.from, p1 = entry.to
-            if removed[Int(p0)] || removed[Int(p1)] || entry.stamp != stamp(p0, p1) { continue }
-            guard let (cost, point) = evaluateCollapse(p0, p1), cost.isFinite else { continue }
-            let q = quadrics[Int(p0)] + quadrics[Int(p1)]
-            let normalized = q.w > 0 ? q.error(point) / q.w : 0
-            if let maxCost, normalized > maxCost { continue }
-            guard checkCollapse(p0, p1, point) else { continue }
-            maxErrorSeen = Swift.max(maxErrorSeen, normalized.squareRoot())
-            performCollapse(p0, p1, point)
-            collapses += 1
-            // Re-cost every edge around the survivor: its neighbours are those of P0 and P1
-            // that checkCollapse gathered.
-            var n1 = neighbourCount1
-            for i in 0..<neighbourCount0 {
-                let q = neighbours0[i]
-                var seen = false
-                for j in 0..<n1 where neighbours1[j] == q { seen = true; break }
-                if !seen, n1 < Decimator.scratchCapacity { neighbours1[n1] = q; n1 += 1 }
-            }
-            if heapCount + n1 + slack > heapEntries.count || heapCount > 2 * liveEdgesEstimate + 1024 {
-                compactHeap()
-                liveEdgesEstimate = heapCount
-            }
-            for j in 0..<n1 { push(p1, neighbours1[j]) }
-            if collapses & 4095 == 0 { progress?.update(triangleCount - liveTriangles) }
-        }
     }
 
     func hasDirectedEdge(_ a: UInt32, _ b: UInt32) -> Bool {
@@ -1024,14 +1076,14 @@ private final class Decimator {
         let k = attributeCount
         out.positions = order.map { w in
             let p = positionOf[w]
-            return moved[Int(p)] ? SIMD3<Float>(points[Int(p)] / scale + center) : mesh.positions[w]
+            return moved[Int(p)] ? SIMD3<Float>(state[Int(p)].point / scale + center) : mesh.positions[w]
         }
         // Attributes: optimal values s = G·p / w for moved wedges (Hoppe 1999), else the input's.
         func optimal(_ w: Int) -> [Float]? {
             guard k > 0, moved[Int(positionOf[w])] else { return nil }
             let aq = attributeQuadrics[w]
             guard aq.w > 0 else { return nil }
-            let p = points[Int(positionOf[w])]
+            let p = state[Int(positionOf[w])].point
             return (0..<k).map { Float(gradients[w * k + $0].dot(p) / Double(aq.w)) }
         }
         var normals = mesh.normals.map { n in order.map { n[$0] } }
@@ -1133,11 +1185,12 @@ public func decimate(_ mesh: Mesh, options: DecimationOptions) throws -> (mesh: 
     stamps.append(("write", clock.now))
     if decimator.debugTiming {
         let parts = zip(stamps, stamps.dropFirst()).map { "\($1.0) \($1.1 - $0.1)" }
-        FileHandle.standardError.write(Data("decimate: \(parts.joined(separator: ", ")), passes \(decimator.passes)\n".utf8))
+        FileHandle.standardError.write(Data("decimate: \(parts.joined(separator: ", ")), passes \(decimator.passes), checks \(decimator.counters[5]), collapses \(decimator.counters[6])\n  passes: \(decimator.passLog.joined(separator: "; "))\n".utf8))
     }
     report.trianglesOut = result.triangleCount
     report.verticesOut = result.vertexCount
     report.error = decimator.maxErrorSeen
+    report.scratchBytes = decimator.alloc.bytes
     if result.triangleCount > target {
         if let limit = options.maxError {
             report.warnings.append("stopped at \(result.triangleCount) triangles (target \(target)): further collapses exceed the error limit \(limit)")
