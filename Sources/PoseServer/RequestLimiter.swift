@@ -71,7 +71,10 @@ extension RequestLimiter {
                             message: "too many queries in flight; retry after \(retryAfterSeconds) s")
         }
         do {
-            return try await runWithDeadline(seconds: deadlineSeconds, onFinish: { Task { await self.release() } }, work)
+            return try await runWithDeadline(seconds: deadlineSeconds, onFinish: {
+                AllocatorTuning.releaseFreeMemory()   // the query's megabyte buffers back to the system
+                Task { await self.release() }
+            }, work)
         } catch let error as DeadlineExceeded {
             throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "\(retryAfterSeconds)"], message: error.description)
         }

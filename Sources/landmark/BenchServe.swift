@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Localization
+import Rendering
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,6 +36,8 @@ struct BenchServe: ParsableCommand {
     @Option(help: "API key (query), sent as Authorization: Bearer.") var key: String?
     @Option(help: "Seconds between RSS samples from /metrics.") var sampleEvery: Double = 2
     @Flag(help: "Do not wait Retry-After on 503 (hammer the queue).") var ignoreRetryAfter = false
+    @Option(help: "Resize every frame to WxH once before the run (JPEG, quality 92); --intrinsics are scaled to match.")
+    var resize: String?
 
     func validate() throws {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be in 1...256.") }
@@ -45,6 +48,13 @@ struct BenchServe: ParsableCommand {
             throw ValidationError("--intrinsics takes four numbers fx,fy,cx,cy in pixels of the frames.")
         }
         _ = try Self.hostPort(url)
+        if let resize, Self.size(resize) == nil { throw ValidationError("--resize takes WxH, e.g. 640x480.") }
+    }
+
+    static func size(_ text: String) -> (width: Int, height: Int)? {
+        let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { return nil }
+        return (parts[0], parts[1])
     }
 
     static func hostPort(_ url: String) throws -> (host: String, port: Int) {
@@ -63,11 +73,20 @@ struct BenchServe: ParsableCommand {
         let files = try FileManager.default.contentsOfDirectory(atPath: frames).sorted()
             .filter { ["jpg", "jpeg", "png"].contains(($0 as NSString).pathExtension.lowercased()) }
         guard !files.isEmpty else { throw ValidationError("\(frames) holds no .jpg or .png frame.") }
+        let target = resize.flatMap(Self.size)
+        var scale: (x: Double, y: Double)?
         let bodies: [(name: String, type: String, bytes: [UInt8])] = try files.map { name in
             let data = try Data(contentsOf: URL(fileURLWithPath: frames).appendingPathComponent(name))
-            return (name, name.lowercased().hasSuffix("png") ? "image/png" : "image/jpeg", [UInt8](data))
+            guard let target else { return (name, name.lowercased().hasSuffix("png") ? "image/png" : "image/jpeg", [UInt8](data)) }
+            let image = try Image8(decoding: data, channels: 3, name: name)
+            scale = (Double(target.width) / Double(image.width), Double(target.height) / Double(image.height))
+            return (name, "image/jpeg", [UInt8](try image.resized(width: target.width, height: target.height).encoded(.jpeg, quality: 92)))
         }
-        let k = intrinsics.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        var kv = intrinsics.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        if let scale {   // pixel centres: (c + 0.5)·s − 0.5
+            kv = [kv[0] * scale.x, kv[1] * scale.y, (kv[2] + 0.5) * scale.x - 0.5, (kv[3] + 0.5) * scale.y - 0.5]
+        }
+        let k = kv.map { String(format: "%.4f", $0) }
         let path = "/v1/landmarks/\(landmark)/localize?fx=\(k[0])&fy=\(k[1])&cx=\(k[2])&cy=\(k[3])"
         let auth: [(String, String)] = key.map { [("Authorization", "Bearer \($0)")] } ?? []
 
@@ -145,6 +164,8 @@ struct BenchServe: ParsableCommand {
         let fivexx = snapshot.statusCounts.filter { $0.key >= 500 && $0.key != 503 }.values.reduce(0, +)
         let report: [String: Any] = [
             "url": url, "landmark": landmark, "frames": files.count, "concurrency": concurrency,
+            "frameSize": resize ?? "as sent", "intrinsics": k.joined(separator: ","),
+            "frameBytesMean": bodies.map(\.bytes.count).reduce(0, +) / bodies.count,
             "requestsSent": snapshot.completed + snapshot.failures, "requestsPlanned": requests,
             "seconds": (seconds * 100).rounded() / 100,
             "throughputPerSecond": (Double(snapshot.completed) / seconds * 100).rounded() / 100,

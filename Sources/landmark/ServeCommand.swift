@@ -52,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A glTF/GLB whose first animation drives --character (by joint name); default: the character's own.")
     var animation: String?
 
+    @Flag(help: "Leave glibc's allocator untuned (for comparison; see docs/server.md on memory).")
+    var noAllocatorTuning = false
+
     func validate() throws {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: landmarks, isDirectory: &isDir), isDir.boolValue else {
@@ -74,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        if !noAllocatorTuning { AllocatorTuning().apply() }
         var configuration = PoseServerConfiguration(landmarksDirectory: URL(fileURLWithPath: landmarks))
         configuration.host = host
         configuration.port = port
