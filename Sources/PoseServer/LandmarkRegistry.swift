@@ -104,6 +104,7 @@ public final class LandmarkRegistry: @unchecked Sendable {
                 logger.error("skipped \(file.lastPathComponent): \(error)")
             }
         }
+        AllocatorTuning.releaseFreeMemory()   // the maps read only to build their indexes
         return failures
     }
 
@@ -116,6 +117,7 @@ public final class LandmarkRegistry: @unchecked Sendable {
     public func install(id: String, data: Data) throws -> (LoadedLandmark, replaced: Bool) {
         guard Self.isValidID(id) else { throw RegistryError.invalidID(id) }
         adminLock.lock(); defer { adminLock.unlock() }
+        defer { AllocatorTuning.releaseFreeMemory() }   // the upload read only to build its index
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let temp = directory.appendingPathComponent(".\(id).upload-\(UUID().uuidString).landmark.tmp")
         defer { try? FileManager.default.removeItem(at: temp) }

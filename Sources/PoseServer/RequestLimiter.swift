@@ -24,9 +24,13 @@ actor RequestLimiter {
         return true
     }
 
-    /// Hands the slot to the next waiter or frees it.
+    /// Hands the slot to the next waiter or frees it. When the last query ends, freed heap
+    /// memory goes back to the system (`AllocatorTuning`), off the request's path.
     func release() {
         if waiters.isEmpty { running -= 1 } else { waiters.removeFirst().resume() }
+        if running == 0 && waiters.isEmpty {
+            DispatchQueue.global(qos: .utility).async { AllocatorTuning.releaseFreeMemory() }
+        }
     }
 
     private func publish() { snapshot.set(running, waiters.count) }
@@ -71,10 +75,7 @@ extension RequestLimiter {
                             message: "too many queries in flight; retry after \(retryAfterSeconds) s")
         }
         do {
-            return try await runWithDeadline(seconds: deadlineSeconds, onFinish: {
-                AllocatorTuning.releaseFreeMemory()   // the query's megabyte buffers back to the system
-                Task { await self.release() }
-            }, work)
+            return try await runWithDeadline(seconds: deadlineSeconds, onFinish: { Task { await self.release() } }, work)
         } catch let error as DeadlineExceeded {
             throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "\(retryAfterSeconds)"], message: error.description)
         }
