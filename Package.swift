@@ -63,7 +63,7 @@ let package = Package(
         ]),
         // The pose-query HTTP service (Hummingbird 2).
         .target(name: "PoseServer", dependencies: [
-            "Localization", "LandmarkMap", "Geometry", "Rendering", "Support",
+            "Localization", "LandmarkMap", "Geometry", "Rendering", "Anchoring", "Support",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "AnchoringTests", dependencies: ["Anchoring", "LandmarkMap", "Geometry", "AssetPipeline", "Motion", "Rendering"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "AssetPipeline", "landmark"]),
         .testTarget(name: "PoseServerTests", dependencies: [
-            "PoseServer", "Localization", "LandmarkMap", "Rendering", "Geometry",
+            "PoseServer", "Localization", "LandmarkMap", "Rendering", "Geometry", "Anchoring", "Motion",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -13,6 +13,9 @@ public let poseServerRoutes: [(method: String, path: String)] = [
     ("PUT", "/v1/landmarks/{id}"),
     ("DELETE", "/v1/landmarks/{id}"),
     ("POST", "/v1/landmarks/{id}/localize"),
+    ("POST", "/v1/landmarks/{id}/anchors"),
+    ("DELETE", "/v1/landmarks/{id}/anchors/{name}"),
+    ("POST", "/v1/landmarks/{id}/preview"),
 ]
 
 /// Builds the router: middleware (metrics → JSON errors → limits → API keys) and routes.
@@ -47,6 +50,11 @@ public func buildRouter(configuration: PoseServerConfiguration, registry: Landma
     router.put("/v1/landmarks/{id}", use: landmarks.put)
     router.delete("/v1/landmarks/{id}", use: landmarks.delete)
     router.post("/v1/landmarks/{id}/localize", use: localize.handle)
+    let anchors = AnchorRoutes(configuration: configuration, registry: registry)
+    router.post("/v1/landmarks/{id}/anchors", use: anchors.add)
+    router.delete("/v1/landmarks/{id}/anchors/{name}", use: anchors.remove)
+    let preview = PreviewRoute(configuration: configuration, registry: registry, limiter: limiter, metrics: metrics)
+    router.post("/v1/landmarks/{id}/preview", use: preview.handle)
     return router
 }
 

@@ -45,8 +45,9 @@ struct LimitsMiddleware: RouterMiddleware {
     }
 }
 
-/// Requires an API key on `/v1/…`: a query or admin key for GET/POST, an admin key for
-/// PUT/DELETE. 401 without a known key, 403 with a query key on an admin route.
+/// Requires an API key on `/v1/…`: a query or admin key for GET and POST (localize, preview),
+/// an admin key for PUT, DELETE and POST …/anchors (`needsAdmin`). 401 without a known key,
+/// 403 with a query key on an admin route.
 /// With no keys configured at all, query routes are open and admin routes are refused.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = PoseRequestContext
@@ -55,7 +56,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.path.hasPrefix("/v1/") else { return try await next(request, context) }
-        let needsAdmin = request.method == .put || request.method == .delete
+        let needsAdmin = Self.needsAdmin(method: request.method, path: request.uri.path)
         if keys.isEmpty {
             if needsAdmin {
                 throw HTTPError(.forbidden, message: "admin routes are disabled: the server has no admin keys (--keys or LANDMARK_ADMIN_KEYS)")
@@ -75,6 +76,11 @@ struct APIKeyMiddleware: RouterMiddleware {
         var context = context
         context.keyKind = kind
         return try await next(request, context)
+    }
+
+    /// Routes that change what is served: uploads, deletions, anchor edits.
+    static func needsAdmin(method: HTTPRequest.Method, path: String) -> Bool {
+        method == .put || method == .delete || (method == .post && path.split(separator: "/").last == "anchors")
     }
 
     static func presentedKey(_ request: Request) -> String? {

@@ -42,14 +42,24 @@ public struct LoadedLandmark: Sendable {
     public var loadSeconds: Double
     public var anchors: [ServedAnchor]
     public var localizer: any PoseLocalizing
+    /// The map's point positions (landmark frame): what hides a previewed character.
+    public var pointPositions: [Vec3]
 }
 
 public enum RegistryError: Error, CustomStringConvertible {
     case invalidID(String)
     case invalidMap(id: String, reason: String)
     case io(String)
+    case landmarkNotFound(String)
+    case anchorExists(id: String, name: String)
+    case anchorNotFound(id: String, name: String, existing: [String])
     public var description: String {
         switch self {
+        case .landmarkNotFound(let id): "landmark \"\(id)\" not found"
+        case .anchorExists(let id, let name):
+            "landmark \"\(id)\" already has an anchor named \"\(name)\"; delete it first or pick another name"
+        case .anchorNotFound(let id, let name, let existing):
+            "landmark \"\(id)\" has no anchor named \"\(name)\"" + (existing.isEmpty ? " (it has none)" : " (it has: \(existing.joined(separator: ", ")))")
         case .invalidID(let id):
             "invalid landmark id \"\(id)\": use 1–64 letters, digits, '-' or '_'"
         case .invalidMap(let id, let reason): "the .landmark for \"\(id)\" is invalid: \(reason)"
@@ -65,8 +75,11 @@ public enum RegistryError: Error, CustomStringConvertible {
 public final class LandmarkRegistry: @unchecked Sendable {
     public let directory: URL
     let loader: LandmarkLoader
-    private let lock = NSLock()
-    private var landmarks: [String: LoadedLandmark] = [:]
+    let lock = NSLock()
+    /// Serializes changes (uploads, deletions, anchor edits) so each reads the file it replaces.
+    /// Always taken before `lock`.
+    let adminLock = NSLock()
+    var landmarks: [String: LoadedLandmark] = [:]
     private let logger = Logger(label: "landmark.server.registry")
 
     public init(directory: URL, loader: LandmarkLoader) {
@@ -91,6 +104,7 @@ public final class LandmarkRegistry: @unchecked Sendable {
                 logger.error("skipped \(file.lastPathComponent): \(error)")
             }
         }
+        AllocatorTuning.releaseFreeMemory()   // the maps read only to build their indexes
         return failures
     }
 
@@ -102,6 +116,8 @@ public final class LandmarkRegistry: @unchecked Sendable {
     /// - Returns: the loaded landmark and whether it replaced an existing one.
     public func install(id: String, data: Data) throws -> (LoadedLandmark, replaced: Bool) {
         guard Self.isValidID(id) else { throw RegistryError.invalidID(id) }
+        adminLock.lock(); defer { adminLock.unlock() }
+        defer { AllocatorTuning.releaseFreeMemory() }   // the upload read only to build its index
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let temp = directory.appendingPathComponent(".\(id).upload-\(UUID().uuidString).landmark.tmp")
         defer { try? FileManager.default.removeItem(at: temp) }
@@ -127,6 +143,7 @@ public final class LandmarkRegistry: @unchecked Sendable {
     /// Stops serving `id` and deletes its file; false when it was not served.
     public func remove(id: String) throws -> Bool {
         guard Self.isValidID(id) else { throw RegistryError.invalidID(id) }
+        adminLock.lock(); defer { adminLock.unlock() }
         return try lock.withLock {
             guard landmarks.removeValue(forKey: id) != nil else { return false }
             let file = directory.appendingPathComponent("\(id).landmark")
@@ -148,7 +165,7 @@ public final class LandmarkRegistry: @unchecked Sendable {
         return LoadedLandmark(id: id, metadata: map.metadata, keyframeCount: map.keyframes.count,
                               pointCount: map.points.count, observationCount: map.observationCount,
                               fileBytes: bytes, loadSeconds: Date().timeIntervalSince(start),
-                              anchors: anchors, localizer: localizer)
+                              anchors: anchors, localizer: localizer, pointPositions: map.points.map(\.position))
     }
 
     /// 1–64 of [A-Za-z0-9_-], not starting with '.' (so never a path).

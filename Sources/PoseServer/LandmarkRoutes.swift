@@ -49,7 +49,7 @@ struct LandmarkRoutes: Sendable {
             case .invalidMap:
                 let keeps = registry.landmark(id) != nil ? "; the previous map keeps serving" : ""
                 throw HTTPError(.unprocessableContent, message: error.description + keeps)
-            case .io: throw error
+            case .io, .landmarkNotFound, .anchorExists, .anchorNotFound: throw error
             }
         }
     }

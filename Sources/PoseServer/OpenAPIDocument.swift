@@ -171,6 +171,127 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Error"}
+  /v1/landmarks/{id}/anchors:
+    parameters:
+      - $ref: "#/components/parameters/LandmarkID"
+    post:
+      summary: Add an anchor (admin key), placed as `landmark anchor add` places it.
+      description: |
+        From a 3D point in the landmark frame, snapped onto the reconstructed surface below
+        it: {"name": "plaza", "at": [x, y, z]}. From a pixel (x right, y down) of a
+        registered image, cast onto the surface it sees: {"name": "roof", "image": "0003.png",
+        "pixel": [u, v]}. Optional "yaw": degrees about the anchor's up (0 faces the
+        landmark's +Z; default: face the capture cameras). The anchor is written to the
+        landmark's file atomically and served at once (GET, localize answers). On any
+        error the map is unchanged.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              additionalProperties: false
+              properties:
+                name: {type: string, minLength: 1, maxLength: 128}
+                at: {type: array, items: {type: number}, minItems: 3, maxItems: 3}
+                image: {type: string}
+                pixel: {type: array, items: {type: number}, minItems: 2, maxItems: 2}
+                yaw: {type: number}
+      responses:
+        "201":
+          description: Placed, stored and served.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  landmark: {type: string}
+                  anchor: {$ref: "#/components/schemas/Anchor"}
+                  supportPoints: {type: integer, description: Map points supporting the fitted surface.}
+                  rmsDistance: {type: number, description: RMS distance of those points to the surface (map units).}
+        "400": {description: "Bad JSON, a missing or misspelt field, both or neither of at and image+pixel, a bad name.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {description: The landmark already has an anchor with this name., content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "413": {$ref: "#/components/responses/Error"}
+        "415": {$ref: "#/components/responses/Error"}
+        "422": {description: "No such registered image, a pixel outside it, a ray that hits no reconstructed surface, no surface near the point.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+  /v1/landmarks/{id}/anchors/{name}:
+    parameters:
+      - $ref: "#/components/parameters/LandmarkID"
+      - {name: name, in: path, required: true, schema: {type: string}, description: The anchor's name (percent-encoded).}
+    delete:
+      summary: Remove an anchor (admin key) from the landmark's file (atomically) and stop serving it.
+      responses:
+        "200":
+          description: Removed.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  landmark: {type: string}
+                  deleted: {type: string}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {description: "Unknown landmark, or no anchor of that name (the message lists the anchors).", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+  /v1/landmarks/{id}/preview:
+    parameters:
+      - $ref: "#/components/parameters/LandmarkID"
+    post:
+      summary: Render the server's character standing on an anchor into a frame (query or admin key); answers a PNG.
+      description: |
+        The frame is sent and checked as for localize (same body, media types, intrinsics and
+        limits), localized, and the character (the server's --character, default the
+        project's procedural humanoid walking) is posed at `time` seconds of its animation
+        (past the end: the last pose), placed on the anchor, lit simply and composited over
+        the frame; the map's points hide it where the building is in front. The same code as
+        `landmark preview`. Shares the localize queue (503 when full).
+      parameters:
+        - {name: anchor, in: query, required: true, schema: {type: string}}
+        - {name: time, in: query, schema: {type: number, minimum: 0, default: 0}}
+        - {name: fx, in: query, schema: {type: number, minimum: 0, exclusiveMinimum: true}}
+        - {name: fy, in: query, schema: {type: number, minimum: 0, exclusiveMinimum: true}}
+        - {name: cx, in: query, schema: {type: number, minimum: 0}}
+        - {name: cy, in: query, schema: {type: number, minimum: 0}}
+        - {name: focal, in: query, schema: {type: string, enum: [estimate]}}
+      requestBody:
+        required: true
+        content:
+          image/jpeg:
+            schema: {type: string, format: binary}
+          image/png:
+            schema: {type: string, format: binary}
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                image: {type: string, format: binary}
+                prior: {$ref: "#/components/schemas/Pose"}
+      responses:
+        "200":
+          description: The frame with the character composited over it.
+          headers:
+            X-Camera-From-Landmark: {description: The frame's pose (JSON Pose), schema: {type: string}}
+            X-Character-Pixels: {description: "Visible/silhouette pixels of the character, e.g. 812/1040", schema: {type: string}}
+          content:
+            image/png:
+              schema: {type: string, format: binary}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "404": {description: "Unknown landmark or anchor, or the server has no preview character.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "413": {$ref: "#/components/responses/Error"}
+        "415": {$ref: "#/components/responses/Error"}
+        "422": {description: "The frame could not be localized (the reason is given), or the character cannot be rendered.", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+        "503":
+          description: Too many queries in flight, or the deadline passed. Retry after the Retry-After header's seconds.
+          headers:
+            Retry-After: {schema: {type: integer}}
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
 components:
   securitySchemes:
     bearer: {type: http, scheme: bearer}
@@ -200,6 +321,14 @@ components:
       properties:
         rotation: {type: array, items: {type: number}, minItems: 4, maxItems: 4, description: "[w, x, y, z]"}
         translation: {type: array, items: {type: number}, minItems: 3, maxItems: 3}
+    Anchor:
+      type: object
+      properties:
+        name: {type: string}
+        landmarkFromAnchor: {$ref: "#/components/schemas/Pose"}
+        surfacePoint: {type: array, items: {type: number}, minItems: 3, maxItems: 3}
+        surfaceNormal: {type: array, items: {type: number}, minItems: 3, maxItems: 3}
+        createdAt: {type: number, description: Seconds since 1970.}
     Landmark:
       type: object
       properties:

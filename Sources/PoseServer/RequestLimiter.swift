@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 
 /// A bounded queue in front of the CPU-bound localize work: at most `maxConcurrent`
 /// queries run, at most `maxQueued` wait; the rest are refused at once (the route answers
@@ -23,9 +24,13 @@ actor RequestLimiter {
         return true
     }
 
-    /// Hands the slot to the next waiter or frees it.
+    /// Hands the slot to the next waiter or frees it. When the last query ends, freed heap
+    /// memory goes back to the system (`AllocatorTuning`), off the request's path.
     func release() {
         if waiters.isEmpty { running -= 1 } else { waiters.removeFirst().resume() }
+        if running == 0 && waiters.isEmpty {
+            DispatchQueue.global(qos: .utility).async { AllocatorTuning.releaseFreeMemory() }
+        }
     }
 
     private func publish() { snapshot.set(running, waiters.count) }
@@ -42,15 +47,37 @@ final class DepthBox: @unchecked Sendable {
 /// Runs CPU-bound `work` on a dispatch queue (off Swift's cooperative pool, so the server's
 /// own tasks stay responsive) and returns its value, or throws `DeadlineExceeded` when
 /// `seconds` pass first. The work itself is not interrupted; its result is then dropped.
-func runWithDeadline<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+/// `onFinish` runs when the work has really finished (after the deadline too), so a slot
+/// released there bounds the CPU work in progress, not just the requests waiting for it.
+func runWithDeadline<T: Sendable>(seconds: Double, onFinish: (@Sendable () -> Void)? = nil,
+                                  _ work: @escaping @Sendable () throws -> T) async throws -> T {
     let once = Once()
     return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         DispatchQueue.global(qos: .userInitiated).async {
             let result = Result { try work() }
+            onFinish?()
             if once.claim() { continuation.resume(with: result) }
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
             if once.claim() { continuation.resume(throwing: DeadlineExceeded(seconds: seconds)) }
+        }
+    }
+}
+
+extension RequestLimiter {
+    /// Runs CPU-bound `work` in one of the limiter's slots: 503 with Retry-After when the
+    /// line is full or when the deadline passes. The slot is held until the work really
+    /// ends, so a query past its deadline still counts against the concurrency bound.
+    func runInSlot<T: Sendable>(deadlineSeconds: Double, retryAfterSeconds: Int,
+                                _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        guard await acquire() else {
+            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "\(retryAfterSeconds)"],
+                            message: "too many queries in flight; retry after \(retryAfterSeconds) s")
+        }
+        do {
+            return try await runWithDeadline(seconds: deadlineSeconds, onFinish: { Task { await self.release() } }, work)
+        } catch let error as DeadlineExceeded {
+            throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "\(retryAfterSeconds)"], message: error.description)
         }
     }
 }

@@ -27,6 +27,9 @@ public struct PoseServerConfiguration: Sendable {
     public var requestDeadlineSeconds: Double = 5
     /// Seconds suggested to clients in Retry-After on 503.
     public var retryAfterSeconds: Int = 1
+    /// The character `POST …/preview` renders; nil answers those requests 404. The CLI
+    /// gives `--character` (and `--animation`) or the project's procedural humanoid walking.
+    public var previewCharacter: PreviewCharacter?
 
     public init(landmarksDirectory: URL) {
         self.landmarksDirectory = landmarksDirectory

@@ -1,8 +1,11 @@
+import Anchoring
 import ArgumentParser
+import AssetPipeline
 import Foundation
 import Hummingbird
 import Localization
 import Logging
+import Motion
 import PoseServer
 
 /// `landmark serve --landmarks DIR --port 8080 [--host 127.0.0.1] [--keys keys.json]`.
@@ -43,6 +46,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Per-request deadline in seconds.")
     var deadline: Double = 5
 
+    @Option(help: "The character POST …/preview renders (glTF/GLB); default: the project's procedural humanoid, walking.")
+    var character: String?
+
+    @Option(help: "A glTF/GLB whose first animation drives --character (by joint name); default: the character's own.")
+    var animation: String?
+
+    @Flag(help: "Leave glibc's allocator untuned (for comparison; see docs/server.md on memory).")
+    var noAllocatorTuning = false
+
     func validate() throws {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: landmarks, isDirectory: &isDir), isDir.boolValue else {
@@ -52,6 +64,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let keys, !FileManager.default.fileExists(atPath: keys) {
             throw ValidationError("the keys file \(keys) does not exist.")
         }
+        for (flag, path) in [("--character", character), ("--animation", animation)] {
+            if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag) \(path) does not exist.") }
+        }
+        if animation != nil, character == nil {
+            throw ValidationError("--animation needs --character (the default character walks on its own).")
+        }
         guard concurrency >= 1, queue >= 0, deadline > 0, maxBodyBytes > 0, maxImagePixels > 0 else {
             throw ValidationError("--concurrency ≥ 1, --queue ≥ 0, and --deadline, --max-body-bytes, --max-image-pixels > 0.")
         }
@@ -59,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        if !noAllocatorTuning { AllocatorTuning().apply() }
         var configuration = PoseServerConfiguration(landmarksDirectory: URL(fileURLWithPath: landmarks))
         configuration.host = host
         configuration.port = port
@@ -70,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxConcurrentQueries = concurrency
         configuration.maxQueuedQueries = queue
         configuration.requestDeadlineSeconds = deadline
+        configuration.previewCharacter = try Self.previewCharacter(character: character, animation: animation)
         var logger = Logger(label: "landmark.server")
         logger.logLevel = .info
         if apiKeys.isEmpty { logger.warning("no API keys: query routes are open, admin routes refused") }
@@ -77,5 +97,28 @@ struct ServeCommand: AsyncParsableCommand {
         options.maxImagePixels = maxImagePixels
         let app = try buildApplication(configuration, loader: .standard(options: options), logger: logger)
         try await app.runService()
+    }
+
+    /// `--character` (with `--animation`), or the procedural humanoid with the procedural walk
+    /// retargeted onto it (as `landmark demo` does), built in a temporary folder.
+    static func previewCharacter(character: String?, animation: String?) throws -> PreviewCharacter {
+        if let character {
+            let poser = try CharacterPoser(asset: try AssetLoader.load(URL(fileURLWithPath: character)), name: character)
+            let source = try animation.map { try CharacterPoser(asset: try AssetLoader.load(URL(fileURLWithPath: $0)), name: $0) }
+            return try PreviewCharacter(character: poser, animation: source)
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("landmark-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let characterPath = folder.appendingPathComponent("humanoid.glb").path
+        let clipPath = folder.appendingPathComponent("walk.bvh").path
+        let animatedPath = folder.appendingPathComponent("humanoid_walk.glb").path
+        try ProceduralHumanoid.writeCharacter(to: characterPath)
+        try BVHWriter.write(ProceduralHumanoid.walkClip(), to: clipPath)
+        var options = RetargetOptions()
+        options.ground = 0
+        _ = try RetargetJob.run(bvhPath: clipPath, characterPath: characterPath, outPath: animatedPath, options: options)
+        let poser = try CharacterPoser(asset: try GLTFAsset(contentsOf: URL(fileURLWithPath: animatedPath)), name: "humanoid_walk.glb")
+        return try PreviewCharacter(character: poser)
     }
 }

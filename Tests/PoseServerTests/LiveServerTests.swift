@@ -24,8 +24,18 @@ import Testing
             let again = try await client.execute(uri: "/v1/landmarks/gate/localize?\(intrinsicsQuery)", method: .post,
                                                  headers: imageHeaders("image/jpeg"), body: ByteBuffer(data: jpeg))
             #expect(((again.json?["cameraFromLandmark"] as? [String: Any])?["translation"] as? [Double])?.first == 7)
+            // A 50 MB body over a real socket: 413 naming the limit, and the server still answers.
+            var big = jpeg
+            big.append(Data(count: 50 * 1024 * 1024))
+            let huge = try await client.execute(uri: "/v1/landmarks/gate/localize?\(intrinsicsQuery)", method: .post,
+                                                headers: imageHeaders("image/jpeg"), body: ByteBuffer(data: big))
+            #expect(huge.status == .contentTooLarge)
+            #expect(huge.errorMessage?.contains("limit of 10485760 bytes") == true, "\(huge.errorMessage ?? "nil")")
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
+            let after = try await client.execute(uri: "/v1/landmarks/gate/localize?\(intrinsicsQuery)", method: .post,
+                                                 headers: imageHeaders("image/jpeg"), body: ByteBuffer(data: jpeg))
+            #expect(after.status == .ok)
         }
     }
 }

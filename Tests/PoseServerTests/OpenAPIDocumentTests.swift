@@ -35,6 +35,14 @@ import Testing
         #expect(Set(poseServerRoutes.map { "\($0.method) \($0.path)" }) == registered)
     }
 
+    /// docs/openapi.yaml is the served document, byte for byte (regenerate it from
+    /// `OpenAPIDocument.yaml` when the API changes).
+    @Test func docsCopyIsTheServedDocument() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/openapi.yaml").standardizedFileURL
+        let docs = try String(contentsOf: url, encoding: .utf8)
+        #expect(docs == OpenAPIDocument.yaml + "\n" || docs == OpenAPIDocument.yaml, "docs/openapi.yaml differs from OpenAPIDocument.yaml")
+    }
+
     @Test func servedAtOpenAPIYAML() async throws {
         let f = try Fixture(); defer { f.cleanup() }
         try await f.application().test(.router) { client in

@@ -118,6 +118,9 @@ import Testing
             let route = try await client.execute(uri: "/v2/nothing", method: .get)
             #expect(route.status == .notFound)
             #expect(route.errorMessage == "no route for GET /v2/nothing")
+            let ok = try await client.execute(uri: "/v1/landmarks/gate/localize?\(intrinsicsQuery)", method: .post,
+                                              headers: imageHeaders("image/jpeg"), body: ByteBuffer(data: jpeg))
+            #expect(ok.status == .ok, "still answering")
         }
     }
 
@@ -131,6 +134,9 @@ import Testing
                                              headers: imageHeaders("image/jpeg"), body: ByteBuffer(data: big))
             #expect(r.status == .contentTooLarge)
             #expect(r.errorMessage?.contains("limit of 10485760 bytes") == true, "\(r.errorMessage ?? "nil")")
+            let ok = try await client.execute(uri: "/v1/landmarks/gate/localize?\(intrinsicsQuery)", method: .post,
+                                              headers: imageHeaders("image/jpeg"), body: ByteBuffer(data: try Frames.jpeg()))
+            #expect(ok.status == .ok, "still answering")
         }
     }
 
