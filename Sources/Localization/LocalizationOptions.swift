@@ -8,6 +8,12 @@ public struct LocalizationOptions: Sendable, Equatable {
     public var maxImageSize: Int = 1024
     /// Refuse frames with more pixels (read from the header before decoding). 0 means no limit.
     public var maxImagePixels: Int = 16_000_000
+    /// Stretch the frame's gray levels (1 % and 99 % quantiles to 0 and 255) before feature
+    /// extraction when they span fewer than 200 levels: a dark or hazy frame then gives
+    /// features in proportion to its own contrast (see `stretchContrast`).
+    public var stretchContrast = true
+    /// SIFT contrast threshold for query features; 0 means OpenCV's default (0.04).
+    public var siftContrastThreshold: Double = 0
     /// Keep the strongest N query features; 0 means the detector's default.
     public var maxFeatures: Int = 4096
     /// Lowe's ratio between the best 3D point's and the second-best *other* 3D point's
@@ -65,6 +71,7 @@ public struct LocalizationOptions: Sendable, Equatable {
         guard maxImageSize >= 0 else { throw fail("maxImageSize must be ≥ 0") }
         guard maxImagePixels >= 0 else { throw fail("maxImagePixels must be ≥ 0") }
         guard maxFeatures >= 0 else { throw fail("maxFeatures must be ≥ 0") }
+        guard siftContrastThreshold >= 0, siftContrastThreshold.isFinite else { throw fail("siftContrastThreshold must be ≥ 0") }
         guard ratio > 0, ratio <= 1 else { throw fail("ratio must be in (0, 1]") }
         guard neighbours >= 2 else { throw fail("neighbours must be ≥ 2") }
         guard maxReprojectionErrorPixels > 0 else { throw fail("maxReprojectionErrorPixels must be > 0") }

@@ -70,9 +70,11 @@ public final class Localizer: PoseLocalizing {
         let cxFull = given.cx ?? Double(frame.width) / 2 - 0.5, cyFull = given.cy ?? Double(frame.height) / 2 - 0.5
         let cx = (cxFull + 0.5) * scale - 0.5, cy = (cyFull + 0.5) * scale - 0.5
 
+        if options.stretchContrast { image = stretchContrast(image) }
         // Features of the map's kind.
         let features = try extractFeatures(image, options: FeatureOptions(kind: index.kind, maxFeatures: options.maxFeatures,
-                                                                         maxImageSize: 0))
+                                                                         maxImageSize: 0,
+                                                                         siftContrastThreshold: options.siftContrastThreshold))
         clock.end(\.features)
 
         // 2D–3D matches, then the pose.

@@ -43,6 +43,12 @@ struct BenchLocalize: ParsableCommand {
     @Option(help: "Guided re-matching window in pixels after the first pose (0 = off).")
     var guidedWindow: Double = LocalizationOptions().guidedWindowPixels
 
+    @Option(help: "SIFT contrast threshold for query features (0 = OpenCV's 0.04).")
+    var siftContrast: Double = LocalizationOptions().siftContrastThreshold
+
+    @Option(help: "Stretch low-contrast frames before feature extraction (true/false).")
+    var stretchContrast: Bool = LocalizationOptions().stretchContrast
+
     @Option(help: "Huber loss scale of the final pose refinement, pixels.")
     var refinementLoss: Double = LocalizationOptions().refinementLossPixels
 
@@ -64,6 +70,8 @@ struct BenchLocalize: ParsableCommand {
         options.maxFeatures = maxFeatures
         options.guidedWindowPixels = guidedWindow
         options.refinementLossPixels = refinementLoss
+        options.stretchContrast = stretchContrast
+        options.siftContrastThreshold = siftContrast
         try options.validate()
         let loadStart = Date()
         let featureMap = try LandmarkStore.read(from: URL(fileURLWithPath: map))
@@ -139,7 +147,7 @@ struct BenchLocalize: ParsableCommand {
 
         var json: [String: Any] = [
             "map": map, "queries": views.count, "seed": seed, "repeats": repeats,
-            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss],
+            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
             "map_load_seconds": loadSeconds, "index_rows": localizer.index.rowCount, "map_points": localizer.index.pointCount,
             "accuracy_cold": summary(cold), "accuracy_prior": summary(tracked),
             "prior_noise_m_deg": noise, "latency_ms": speed, "per_query": lines,
