@@ -7,11 +7,12 @@ import Rendering
 /// Localizes camera frames against one landmark's map.
 ///
 /// Pipeline (each stage timed): decode → downscale frames larger than
-/// `options.maxImageSize` (intrinsics scaled to match) → features of the map's kind →
+/// `options.maxImageSize` (intrinsics scaled to match) → contrast stretch of dull frames → features of the map's kind →
 /// 2D–3D matches (cold: the whole-map index with a per-point ratio test; with a tracking
 /// prior: projected map points matched in small windows, falling back to cold) → P3P in
 /// USAC + Levenberg–Marquardt (or a focal sweep + joint refinement when the focal length
-/// is unknown) → verification. Weak evidence (few inliers, a low inlier ratio, inliers
+/// is unknown) → verification → guided re-matching of every map point in small windows
+/// around its projection and a robust refinement on all those inliers. Weak evidence (few inliers, a low inlier ratio, inliers
 /// bunched in one part of the frame, a high RMSE) is answered `not_localized` with the
 /// reason, never with a guessed pose.
 ///
@@ -121,7 +122,7 @@ public final class Localizer: PoseLocalizing {
         // The verified pose: guided re-matching over the whole map, then a robust refinement.
         let (h, finalCorrespondences) = refineWithGuidedMatches(found, correspondences: correspondences, features: features,
                                                                 index: index, options: options, refineFocal: fullK == nil)
-        if ProcessInfo.processInfo.environment["LANDMARK_DEBUG_LOC"] != nil {
+        if debugLocalization {
             FileHandle.standardError.write(Data("[loc] prior \(prior != nil) matches \(correspondences.count) inliers \(found.inlierCount) centre \(found.cameraFromLandmark.centerOfTargetInSource) → guided \(finalCorrespondences.count) inliers \(h.inlierCount) centre \(h.cameraFromLandmark.centerOfTargetInSource)\n".utf8))
         }
         clock.end(\.pose)
@@ -184,6 +185,10 @@ public final class Localizer: PoseLocalizing {
         return count * (0.5 + 0.5 * ratio) * (0.5 + 0.5 * spread)
     }
 }
+
+/// `LANDMARK_DEBUG_LOC=1` prints each localized query's match and inlier counts before and
+/// after guided re-matching to stderr.
+let debugLocalization = ProcessInfo.processInfo.environment["LANDMARK_DEBUG_LOC"] != nil
 
 /// Per-stage wall-clock and thread CPU milliseconds of one query.
 struct StageClock {
