@@ -10,6 +10,9 @@
 
 namespace {
 
+/// The position bias of OpenCV SIFT keypoints in input pixels (see cvb_extract_features).
+constexpr float kSiftUpsampleShift = 0.25f;
+
 /// SIFT float descriptors → uint8 as COLMAP stores them: L2-normalize (or L1 + sqrt for
 /// RootSIFT), scale by 512, round and clamp to 255.
 void quantizeSift(const cv::Mat &desc, bool rootSift, uint8_t *out) {
@@ -82,9 +85,16 @@ extern "C" cvb_status cvb_extract_features(const cvb_image *gray, const cvb_feat
             cvb_features_free(out);
             return cvb::fail(CVB_INTERNAL, "out of memory for features");
         }
+        // OpenCV's SIFT detects on a 2× bilinearly upsampled image (first octave −1) whose
+        // pixel u lies at u/2 − 0.25 of the input, but reports keypoints at u/2: every SIFT
+        // keypoint comes out +0.25 px in x and y (measured on Gaussian blobs at known
+        // sub-pixel positions: +0.24…0.25 px at every octave). Undo it so that keypoints
+        // follow the pixel-centre convention the intrinsics use; left in, it acts as a
+        // 0.25 px principal-point error in every camera (a ~0.015° rotation bias at f≈1000).
+        const float shift = options->type == CVB_FEATURE_SIFT ? kSiftUpsampleShift : 0.0f;
         for (int i = 0; i < n; ++i) {
             const auto &k = kps[size_t(i)];
-            out->keypoints[i] = cvb_keypoint{k.pt.x, k.pt.y, k.size, k.angle, k.response, k.octave};
+            out->keypoints[i] = cvb_keypoint{k.pt.x - shift, k.pt.y - shift, k.size, k.angle, k.response, k.octave};
         }
         if (n > 0) {
             if (options->type == CVB_FEATURE_SIFT) quantizeSift(desc, options->root_sift != 0, out->descriptors);

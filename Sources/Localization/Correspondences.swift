@@ -42,56 +42,84 @@ func matchToMap(_ features: FeatureSet, index: MapIndex, options: LocalizationOp
 }
 
 /// Tracking-prior matching: map points projected with the prior pose are matched only
-/// against query keypoints within `options.priorWindowPixels` of their projection
-/// (descriptor distance to the point's nearest observation, ratio test inside the window).
+/// against query keypoints within the prior window (`priorWindowRadius`) of their projection.
 func matchWithPrior(_ features: FeatureSet, index: MapIndex, cameraFromLandmark prior: Rigid3,
                     intrinsics: CameraIntrinsics, options: LocalizationOptions) -> [Correspondence] {
-    let radius = options.priorWindowPixels
+    matchInWindows(features, index: index, cameraFromLandmark: prior, intrinsics: intrinsics,
+                   radius: priorWindowRadius(options, width: features.imageWidth, height: features.imageHeight), ratio: options.ratio)
+}
+
+/// The prior window's radius in pixels of a `width`×`height` working frame.
+func priorWindowRadius(_ options: LocalizationOptions, width: Int, height: Int) -> Double {
+    options.priorWindowPixels * Double(max(width, height)) / 1024
+}
+
+/// Window matching (the tracking prior, and guided re-matching after a first pose): every
+/// map point in front of the camera is projected with `cameraFromLandmark` and compared
+/// with the query keypoints within `radius` pixels of its projection. The distance to a
+/// keypoint is the smallest over the point's observation descriptors; the best keypoint
+/// must pass the ratio test against the second best in the window. Each keypoint then keeps
+/// only its closest point, so one keypoint votes once.
+func matchInWindows(_ features: FeatureSet, index: MapIndex, cameraFromLandmark pose: Rigid3,
+                    intrinsics: CameraIntrinsics, radius: Double, ratio: Float) -> [Correspondence] {
     let cell = max(8.0, radius)
     let cols = Int((Double(features.imageWidth) / cell).rounded(.up)) + 1
     let rowsCount = Int((Double(features.imageHeight) / cell).rounded(.up)) + 1
-    var grid = [[Int]](repeating: [], count: cols * rowsCount)
+    var cellStart = [Int32](repeating: 0, count: cols * rowsCount + 1)
+    var cellOf = [Int32](repeating: -1, count: features.count)
     for (i, kp) in features.keypoints.enumerated() {
         let cx = Int(Double(kp.x) / cell), cy = Int(Double(kp.y) / cell)
-        guard cx >= 0, cy >= 0, cx < cols, cy < rowsCount else { continue }
-        grid[cy * cols + cx].append(i)
+        guard kp.x >= 0, kp.y >= 0, cx < cols, cy < rowsCount else { continue }
+        cellOf[i] = Int32(cy * cols + cx)
+        cellStart[cy * cols + cx + 1] += 1
     }
-    let bytes = index.kind.descriptorBytes
-    var bestForKeypoint: [Int: Correspondence] = [:]
+    for c in 0..<(cols * rowsCount) { cellStart[c + 1] += cellStart[c] }
+    var fill = cellStart
+    var cellItems = [Int32](repeating: 0, count: Int(cellStart.last!))
+    for i in 0..<features.count where cellOf[i] >= 0 {
+        cellItems[Int(fill[Int(cellOf[i])])] = Int32(i); fill[Int(cellOf[i])] += 1
+    }
+    let bytes = index.kind.descriptorBytes, binary = index.kind == .orb
+    let r2 = radius * radius
+    let R = pose.rotation.matrix, t = pose.translation
+    let w = Double(features.imageWidth), h = Double(features.imageHeight)
+    var bestForKeypoint = [Correspondence?](repeating: nil, count: features.count)
     index.descriptors.withUnsafeBufferPointer { mapDesc in
         features.descriptors.withUnsafeBufferPointer { queryDesc in
-            for p in 0..<index.pointCount {
-                let pc = prior.apply(index.positions[p])
-                guard pc.z > 1e-6, let uv = intrinsics.project(pc),
-                      uv.x >= -radius, uv.y >= -radius,
-                      uv.x < Double(features.imageWidth) + radius, uv.y < Double(features.imageHeight) + radius else { continue }
-                let (start, count) = index.pointRows[p]
-                var best = Float.infinity, second = Float.infinity, bestKeypoint = -1
-                let gx0 = max(0, Int((uv.x - radius) / cell)), gx1 = min(cols - 1, Int((uv.x + radius) / cell))
-                let gy0 = max(0, Int((uv.y - radius) / cell)), gy1 = min(rowsCount - 1, Int((uv.y + radius) / cell))
-                guard gx0 <= gx1, gy0 <= gy1 else { continue }
-                for gy in gy0...gy1 {
-                    for gx in gx0...gx1 {
-                        for kpi in grid[gy * cols + gx] {
-                            let kp = features.keypoints[kpi]
-                            let dx = Double(kp.x) - uv.x, dy = Double(kp.y) - uv.y
-                            guard dx * dx + dy * dy <= radius * radius else { continue }
-                            var d = Float.infinity
-                            for r in Int(start)..<Int(start + count) {
-                                d = min(d, descriptorDistance(mapDesc.baseAddress! + r * bytes,
-                                                              queryDesc.baseAddress! + kpi * bytes, bytes, index.kind == .orb))
+            features.keypoints.withUnsafeBufferPointer { kps in
+                for p in 0..<index.pointCount {
+                    let pc = R * index.positions[p] + t
+                    guard pc.z > 1e-6, let uv = intrinsics.project(pc),
+                          uv.x >= -radius, uv.y >= -radius, uv.x < w + radius, uv.y < h + radius else { continue }
+                    let (start, count) = index.pointRows[p]
+                    var best = Float.infinity, second = Float.infinity, bestKeypoint = -1
+                    let gx0 = max(0, Int((uv.x - radius) / cell)), gx1 = min(cols - 1, Int((uv.x + radius) / cell))
+                    let gy0 = max(0, Int((uv.y - radius) / cell)), gy1 = min(rowsCount - 1, Int((uv.y + radius) / cell))
+                    guard gx0 <= gx1, gy0 <= gy1 else { continue }
+                    for gy in gy0...gy1 {
+                        for gx in gx0...gx1 {
+                            let c = gy * cols + gx
+                            for slot in Int(cellStart[c])..<Int(cellStart[c + 1]) {
+                                let kpi = Int(cellItems[slot])
+                                let dx = Double(kps[kpi].x) - uv.x, dy = Double(kps[kpi].y) - uv.y
+                                guard dx * dx + dy * dy <= r2 else { continue }
+                                var d = Float.infinity
+                                for row in Int(start)..<Int(start + count) {
+                                    d = min(d, descriptorDistance(mapDesc.baseAddress! + row * bytes,
+                                                                  queryDesc.baseAddress! + kpi * bytes, bytes, binary))
+                                }
+                                if d < best { second = best; best = d; bestKeypoint = kpi } else if d < second { second = d }
                             }
-                            if d < best { second = best; best = d; bestKeypoint = kpi } else if d < second { second = d }
                         }
                     }
+                    guard bestKeypoint >= 0, !(second.isFinite && best > ratio * second) else { continue }
+                    if let existing = bestForKeypoint[bestKeypoint], existing.distance <= best { continue }
+                    bestForKeypoint[bestKeypoint] = Correspondence(keypoint: bestKeypoint, point: p, distance: best)
                 }
-                guard bestKeypoint >= 0, !(second.isFinite && best > options.ratio * second) else { continue }
-                if let existing = bestForKeypoint[bestKeypoint], existing.distance <= best { continue }
-                bestForKeypoint[bestKeypoint] = Correspondence(keypoint: bestKeypoint, point: p, distance: best)
             }
         }
     }
-    return bestForKeypoint.values.sorted { $0.keypoint < $1.keypoint }
+    return bestForKeypoint.compactMap { $0 }
 }
 
 /// L2 (SIFT, uint8) or Hamming (ORB) distance between two descriptors.
@@ -103,6 +131,14 @@ private func descriptorDistance(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UI
         return Float(bits)
     }
     var sum: Int32 = 0
-    for i in 0..<n { let d = Int32(a[i]) - Int32(b[i]); sum &+= d * d }
+    var i = 0
+    while i + 16 <= n {
+        let x = SIMD16<Int16>(truncatingIfNeeded: UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<UInt8>.self))
+        let y = SIMD16<Int16>(truncatingIfNeeded: UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<UInt8>.self))
+        let d = SIMD16<Int32>(truncatingIfNeeded: x &- y)
+        sum &+= (d &* d).wrappedSum()
+        i += 16
+    }
+    while i < n { let d = Int32(a[i]) - Int32(b[i]); sum &+= d * d; i += 1 }
     return Float(sum).squareRoot()
 }

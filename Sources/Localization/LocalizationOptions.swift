@@ -8,6 +8,12 @@ public struct LocalizationOptions: Sendable, Equatable {
     public var maxImageSize: Int = 1024
     /// Refuse frames with more pixels (read from the header before decoding). 0 means no limit.
     public var maxImagePixels: Int = 16_000_000
+    /// Stretch the frame's gray levels (1 % and 99 % quantiles to 0 and 255) before feature
+    /// extraction when they span fewer than 200 levels: a dark or hazy frame then gives
+    /// features in proportion to its own contrast (see `stretchContrast`).
+    public var stretchContrast = true
+    /// SIFT contrast threshold for query features; 0 means OpenCV's default (0.04).
+    public var siftContrastThreshold: Double = 0
     /// Keep the strongest N query features; 0 means the detector's default.
     public var maxFeatures: Int = 4096
     /// Lowe's ratio between the best 3D point's and the second-best *other* 3D point's
@@ -40,10 +46,23 @@ public struct LocalizationOptions: Sendable, Equatable {
     public var minFocalFactor: Double = 0.5
     public var maxFocalFactor: Double = 2.5
     public var focalSteps: Int = 13
-    /// Tracking prior: search radius around each projected map point, in pixels of the
-    /// (downscaled) frame, and the least matches before falling back to a cold query.
+    /// Tracking prior: search radius around each projected map point, in pixels of a frame
+    /// whose longer side is 1024 (scaled with the working frame, so the window spans the
+    /// same angle at every resolution: 12 px at 512), and the least matches before falling
+    /// back to a cold query.
     public var priorWindowPixels: Double = 24
     public var priorMinMatches: Int = 40
+    /// Guided re-matching after the robust pose: every map point is projected with the
+    /// verified pose and matched in a window of this radius (pixels of the downscaled frame),
+    /// which finds several times the inliers of the whole-map search; the pose is then
+    /// refined on them. 0 disables it. Default 4 px: the pose's own reprojection error is
+    /// well under 1 px, so a true match lies within a few pixels.
+    public var guidedWindowPixels: Double = 4
+    /// Rounds of guided re-matching and refinement (each starts from the last pose).
+    public var guidedRounds: Int = 2
+    /// Huber loss scale of the final pose refinement, in pixels: residuals beyond it count
+    /// linearly, so a few wrong matches inside the window barely pull the pose.
+    public var refinementLossPixels: Double = 1
 
     public init() {}
 
@@ -52,6 +71,7 @@ public struct LocalizationOptions: Sendable, Equatable {
         guard maxImageSize >= 0 else { throw fail("maxImageSize must be ≥ 0") }
         guard maxImagePixels >= 0 else { throw fail("maxImagePixels must be ≥ 0") }
         guard maxFeatures >= 0 else { throw fail("maxFeatures must be ≥ 0") }
+        guard siftContrastThreshold >= 0, siftContrastThreshold.isFinite else { throw fail("siftContrastThreshold must be ≥ 0") }
         guard ratio > 0, ratio <= 1 else { throw fail("ratio must be in (0, 1]") }
         guard neighbours >= 2 else { throw fail("neighbours must be ≥ 2") }
         guard maxReprojectionErrorPixels > 0 else { throw fail("maxReprojectionErrorPixels must be > 0") }
@@ -64,5 +84,8 @@ public struct LocalizationOptions: Sendable, Equatable {
             throw fail("focal sweep needs 0 < minFocalFactor < maxFocalFactor and focalSteps ≥ 2")
         }
         guard priorWindowPixels > 0, priorMinMatches >= 4 else { throw fail("prior window must be > 0 and priorMinMatches ≥ 4") }
+        guard guidedWindowPixels >= 0, guidedWindowPixels.isFinite else { throw fail("guidedWindowPixels must be ≥ 0") }
+        guard guidedRounds >= 0 else { throw fail("guidedRounds must be ≥ 0") }
+        guard refinementLossPixels > 0 else { throw fail("refinementLossPixels must be > 0") }
     }
 }

@@ -28,8 +28,16 @@ public struct LocalizationResult: Sendable, Equatable {
     public var intrinsics: CameraIntrinsics?
     /// True when the focal length was estimated rather than given.
     public var focalEstimated: Bool
-    /// Milliseconds per stage.
+    /// Wall-clock milliseconds per stage.
     public var timings: StageTimings
+    /// CPU milliseconds per stage of the thread that answered the query: its own work even
+    /// on a loaded machine, where wall time also counts waiting for a core. OpenCV may hand
+    /// parts of SIFT to its worker threads, which this does not count; pinned to one core
+    /// (`taskset -c 0`) OpenCV runs everything on the calling thread.
+    public var cpuTimings = StageTimings()
+    /// The final pose's inlier correspondences (pixels of the frame as sent, map points in
+    /// the landmark frame), for diagnostics inside the package; empty when not localized.
+    package var inlierCorrespondences: [InlierCorrespondence] = []
 
     public init(status: Status, reason: String? = nil, cameraFromLandmark: Rigid3? = nil,
                 inliers: Int = 0, matches: Int = 0, rmsePx: Double? = nil, confidence: Double = 0,
@@ -52,7 +60,16 @@ public struct LocalizationResult: Sendable, Equatable {
     public var isLocalized: Bool { status == .localized }
 }
 
-/// Wall-clock milliseconds per pipeline stage of one query.
+/// A query pixel and the map point it was matched to.
+package struct InlierCorrespondence: Sendable, Equatable {
+    package var pixel: Vec2
+    package var point: Vec3
+    /// The keypoint's diameter in pixels of the frame as sent.
+    package var size: Double
+    package init(pixel: Vec2, point: Vec3, size: Double) { self.pixel = pixel; self.point = point; self.size = size }
+}
+
+/// Milliseconds per pipeline stage of one query.
 public struct StageTimings: Sendable, Equatable, Codable {
     public var decode: Double = 0
     public var features: Double = 0

@@ -7,11 +7,12 @@ import Rendering
 /// Localizes camera frames against one landmark's map.
 ///
 /// Pipeline (each stage timed): decode → downscale frames larger than
-/// `options.maxImageSize` (intrinsics scaled to match) → features of the map's kind →
+/// `options.maxImageSize` (intrinsics scaled to match) → contrast stretch of dull frames → features of the map's kind →
 /// 2D–3D matches (cold: the whole-map index with a per-point ratio test; with a tracking
 /// prior: projected map points matched in small windows, falling back to cold) → P3P in
 /// USAC + Levenberg–Marquardt (or a focal sweep + joint refinement when the focal length
-/// is unknown) → verification. Weak evidence (few inliers, a low inlier ratio, inliers
+/// is unknown) → verification → guided re-matching of every map point in small windows
+/// around its projection and a robust refinement on all those inliers. Weak evidence (few inliers, a low inlier ratio, inliers
 /// bunched in one part of the frame, a high RMSE) is answered `not_localized` with the
 /// reason, never with a guessed pose.
 ///
@@ -28,7 +29,7 @@ public final class Localizer: PoseLocalizing {
     }
 
     public func localize(_ query: LocalizationQuery) throws -> LocalizationResult {
-        let clock = StageClock()
+        var clock = StageClock()
         guard !query.imageData.isEmpty else { throw LocalizationError.emptyImage }
         try query.intrinsics.validate()
         try ImageCheck.requireComplete(query.imageData)
@@ -41,18 +42,19 @@ public final class Localizer: PoseLocalizing {
         } catch {
             throw LocalizationError.unreadableImage(reason: "\(error)")
         }
-        let decodeMs = clock.lap()
+        clock.end(\.decode)
         var result = try localize(gray: image, intrinsics: query.intrinsics, cameraFromLandmarkPrior: query.cameraFromLandmarkPrior)
-        result.timings.decode = decodeMs
-        result.timings.total += decodeMs
+        result.timings.decode = clock.timings.decode
+        result.timings.total += clock.timings.decode
+        result.cpuTimings.decode = clock.cpu.decode
+        result.cpuTimings.total += clock.cpu.decode
         return result
     }
 
     /// Localizes an already decoded frame (gray or RGB); `timings.decode` is 0.
     public func localize(gray frame: Image8, intrinsics given: QueryIntrinsics,
                          cameraFromLandmarkPrior prior: Rigid3? = nil) throws -> LocalizationResult {
-        let clock = StageClock()
-        var timings = StageTimings()
+        var clock = StageClock()
         try given.validate()
         guard frame.width > 0, frame.height > 0 else { throw LocalizationError.unreadableImage(reason: "empty image") }
         // Downscale large frames; intrinsics follow.
@@ -69,27 +71,35 @@ public final class Localizer: PoseLocalizing {
         let cxFull = given.cx ?? Double(frame.width) / 2 - 0.5, cyFull = given.cy ?? Double(frame.height) / 2 - 0.5
         let cx = (cxFull + 0.5) * scale - 0.5, cy = (cyFull + 0.5) * scale - 0.5
 
+        if options.stretchContrast { image = stretchContrast(image) }
         // Features of the map's kind.
         let features = try extractFeatures(image, options: FeatureOptions(kind: index.kind, maxFeatures: options.maxFeatures,
-                                                                         maxImageSize: 0))
-        timings.features = clock.lap()
+                                                                         maxImageSize: 0,
+                                                                         siftContrastThreshold: options.siftContrastThreshold))
+        clock.end(\.features)
 
         // 2D–3D matches, then the pose.
         var correspondences: [Correspondence] = []
         var hypothesis: PoseHypothesis?
         if let prior, let k {
             correspondences = matchWithPrior(features, index: index, cameraFromLandmark: prior, intrinsics: k, options: options)
-            timings.match = clock.lap()
+            clock.end(\.match)
             if correspondences.count >= options.priorMinMatches {
                 let (p3, p2) = arrays(correspondences, features)
                 hypothesis = estimatePose(points: p3, pixels: p2, intrinsics: k, options: options)
                 if let h = hypothesis, verify(h, matches: correspondences.count, features: features) != nil { hypothesis = nil }
+                // Window matches are only right where the true pose is within the window of
+                // the prior: a pose whose inliers moved farther than that from their prior
+                // projections was fitted to wrong matches; fall back to the cold search.
+                if let h = hypothesis,
+                   priorDisplacement(h, prior: prior, points: p3, intrinsics: k)
+                    > priorWindowRadius(options, width: image.width, height: image.height) { hypothesis = nil }
             }
-            timings.pose = clock.lap()
+            clock.end(\.pose)
         }
         if hypothesis == nil {
             correspondences = try matchToMap(features, index: index, options: options)
-            timings.match += clock.lap()
+            clock.end(\.match)
             let (p3, p2) = arrays(correspondences, features)
             if let k {
                 hypothesis = estimatePose(points: p3, pixels: p2, intrinsics: k, options: options)
@@ -97,28 +107,52 @@ public final class Localizer: PoseLocalizing {
                 hypothesis = estimatePoseAndFocal(points: p3, pixels: p2, width: image.width, height: image.height,
                                                   cx: cx, cy: cy, options: options)
             }
-            timings.pose += clock.lap()
+            clock.end(\.pose)
         }
-        timings.total = clock.total()
-
         guard correspondences.count >= options.minInliers else {
-            return .notLocalized("\(correspondences.count) 2D–3D matches from \(features.count) features; need at least \(options.minInliers)",
-                                 matches: correspondences.count, timings: timings)
+            return clock.stamp(.notLocalized("\(correspondences.count) 2D–3D matches from \(features.count) features; need at least \(options.minInliers)",
+                                             matches: correspondences.count))
         }
-        guard let h = hypothesis else {
-            return .notLocalized("no pose found among \(correspondences.count) 2D–3D matches", matches: correspondences.count, timings: timings)
+        guard let found = hypothesis else {
+            return clock.stamp(.notLocalized("no pose found among \(correspondences.count) 2D–3D matches", matches: correspondences.count))
         }
-        if let reason = verify(h, matches: correspondences.count, features: features) {
-            return .notLocalized(reason, inliers: h.inlierCount, matches: correspondences.count, timings: timings)
+        if let reason = verify(found, matches: correspondences.count, features: features) {
+            return clock.stamp(.notLocalized(reason, inliers: found.inlierCount, matches: correspondences.count))
         }
+        // The verified pose: guided re-matching over the whole map, then a robust refinement.
+        let (h, finalCorrespondences) = refineWithGuidedMatches(found, correspondences: correspondences, features: features,
+                                                                index: index, options: options, refineFocal: fullK == nil)
+        if debugLocalization {
+            FileHandle.standardError.write(Data("[loc] prior \(prior != nil) matches \(correspondences.count) inliers \(found.inlierCount) centre \(found.cameraFromLandmark.centerOfTargetInSource) → guided \(finalCorrespondences.count) inliers \(h.inlierCount) centre \(h.cameraFromLandmark.centerOfTargetInSource)\n".utf8))
+        }
+        clock.end(\.pose)
         // Back to the frame as sent.
         let outK = fullK ?? CameraIntrinsics(width: frame.width, height: frame.height, fx: h.intrinsics.fx / scale,
                                              fy: h.intrinsics.fy / scale, cx: (h.intrinsics.cx + 0.5) / scale - 0.5,
                                              cy: (h.intrinsics.cy + 0.5) / scale - 0.5)
-        return LocalizationResult(status: .localized, cameraFromLandmark: h.cameraFromLandmark, inliers: h.inlierCount,
-                                  matches: correspondences.count, rmsePx: h.rmse / scale,
-                                  confidence: confidence(h, matches: correspondences.count, features: features),
-                                  intrinsics: outK, focalEstimated: fullK == nil, timings: timings)
+        var result = LocalizationResult(status: .localized, cameraFromLandmark: h.cameraFromLandmark, inliers: h.inlierCount,
+                                        matches: finalCorrespondences.count, rmsePx: h.rmse / scale,
+                                        confidence: confidence(found, matches: correspondences.count, features: features),
+                                        intrinsics: outK, focalEstimated: fullK == nil)
+        result.inlierCorrespondences = finalCorrespondences.indices.filter { h.inliers[$0] }.map { i in
+            let kp = features.keypoints[finalCorrespondences[i].keypoint]
+            return InlierCorrespondence(pixel: (kp.pixel + 0.5) / scale - 0.5, point: index.positions[finalCorrespondences[i].point],
+                                        size: Double(kp.size) / scale)
+        }
+        return clock.stamp(result)
+    }
+
+    /// Median distance, in pixels, between the inliers' projections with `prior` and with
+    /// the hypothesis (infinity when none projects).
+    func priorDisplacement(_ h: PoseHypothesis, prior: Rigid3, points: [Vec3], intrinsics k: CameraIntrinsics) -> Double {
+        var d: [Double] = []
+        for (i, x) in points.enumerated() where h.inliers[i] {
+            guard let a = k.project(prior.apply(x)), let b = k.project(h.cameraFromLandmark.apply(x)) else { continue }
+            d.append(length(a - b))
+        }
+        guard !d.isEmpty else { return .infinity }
+        d.sort()
+        return d[d.count / 2]
     }
 
     private func arrays(_ c: [Correspondence], _ f: FeatureSet) -> ([Vec3], [Vec2]) {
@@ -152,14 +186,49 @@ public final class Localizer: PoseLocalizing {
     }
 }
 
-/// Milliseconds since the last lap and since creation.
-final class StageClock {
-    private let start = DispatchTime.now().uptimeNanoseconds
-    private var last = DispatchTime.now().uptimeNanoseconds
-    func lap() -> Double {
-        let now = DispatchTime.now().uptimeNanoseconds
-        defer { last = now }
-        return Double(now - last) / 1e6
+/// `LANDMARK_DEBUG_LOC=1` prints each localized query's match and inlier counts before and
+/// after guided re-matching to stderr.
+let debugLocalization = ProcessInfo.processInfo.environment["LANDMARK_DEBUG_LOC"] != nil
+
+/// Per-stage wall-clock and thread CPU milliseconds of one query.
+struct StageClock {
+    private(set) var timings = StageTimings()
+    private(set) var cpu = StageTimings()
+    private let startWall: UInt64, startCPU: UInt64
+    private var lastWall: UInt64, lastCPU: UInt64
+
+    init() {
+        startWall = DispatchTime.now().uptimeNanoseconds; startCPU = Self.threadCPUNanoseconds()
+        lastWall = startWall; lastCPU = startCPU
     }
-    func total() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
+
+    /// Adds the time since the last stage ended to `stage`.
+    mutating func end(_ stage: WritableKeyPath<StageTimings, Double>) {
+        let wall = DispatchTime.now().uptimeNanoseconds, cpuNow = Self.threadCPUNanoseconds()
+        timings[keyPath: stage] += Double(wall - lastWall) / 1e6
+        cpu[keyPath: stage] += Double(cpuNow &- lastCPU) / 1e6
+        lastWall = wall; lastCPU = cpuNow
+    }
+
+    /// Sets the totals since creation.
+    mutating func finish() {
+        timings.total = Double(DispatchTime.now().uptimeNanoseconds - startWall) / 1e6
+        cpu.total = Double(Self.threadCPUNanoseconds() &- startCPU) / 1e6
+    }
+
+    /// `result` with this clock's timings (totals taken now).
+    mutating func stamp(_ result: LocalizationResult) -> LocalizationResult {
+        finish()
+        var r = result
+        r.timings = timings
+        r.cpuTimings = cpu
+        return r
+    }
+
+    /// CPU time consumed by the calling thread (CLOCK_THREAD_CPUTIME_ID), nanoseconds.
+    static func threadCPUNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
 }

@@ -34,6 +34,27 @@ struct BenchLocalize: ParsableCommand {
     @Option(help: "Tracking prior perturbation for the prior runs: metres and degrees.")
     var priorNoise: String = "0.1,1"
 
+    @Option(help: "Localizer working size: frames with a longer side above it are downscaled (0 = never).")
+    var maxImageSize: Int = LocalizationOptions().maxImageSize
+
+    @Option(help: "Localizer feature budget per frame (0 = all).")
+    var maxFeatures: Int = LocalizationOptions().maxFeatures
+
+    @Option(help: "Guided re-matching window in pixels after the first pose (0 = off).")
+    var guidedWindow: Double = LocalizationOptions().guidedWindowPixels
+
+    @Option(help: "SIFT contrast threshold for query features (0 = OpenCV's 0.04).")
+    var siftContrast: Double = LocalizationOptions().siftContrastThreshold
+
+    @Option(help: "Stretch low-contrast frames before feature extraction (true/false).")
+    var stretchContrast: Bool = LocalizationOptions().stretchContrast
+
+    @Option(help: "Huber loss scale of the final pose refinement, pixels.")
+    var refinementLoss: Double = LocalizationOptions().refinementLossPixels
+
+    @Flag(help: "Per query, where the error comes from: the pose from the same inliers with the map points re-triangulated from true capture poses, vs. from the map's points (needs images[] poses in the ground truth).")
+    var diagnose = false
+
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1.") }
         for s in [map, queries, groundTruth] where !FileManager.default.fileExists(atPath: s) {
@@ -45,6 +66,13 @@ struct BenchLocalize: ParsableCommand {
         let gt = try JSONDecoder().decode(GroundTruthFile.self, from: Data(contentsOf: URL(fileURLWithPath: groundTruth)))
         var options = LocalizationOptions()
         options.seed = seed
+        options.maxImageSize = maxImageSize
+        options.maxFeatures = maxFeatures
+        options.guidedWindowPixels = guidedWindow
+        options.refinementLossPixels = refinementLoss
+        options.stretchContrast = stretchContrast
+        options.siftContrastThreshold = siftContrast
+        try options.validate()
         let loadStart = Date()
         let featureMap = try LandmarkStore.read(from: URL(fileURLWithPath: map))
         let localizer = try Localizer(map: featureMap, options: options)
@@ -54,6 +82,11 @@ struct BenchLocalize: ParsableCommand {
         guard !views.isEmpty else { throw ValidationError("no query of \(groundTruth) is in \(queries).") }
         let noise = priorNoise.split(separator: ",").compactMap { Double($0) }
         var rng = SplitMix64(seed: seed)
+        let diagnosis = diagnose ? LocalizationDiagnosis(map: featureMap, groundTruth: gt) : nil
+        if diagnose && diagnosis == nil {
+            throw ValidationError("--diagnose needs ground-truth poses (images[]) for the map's keyframes.")
+        }
+        var diagnoses: [[String: Any]] = []
 
         // Accuracy at native size, cold and with a perturbed prior.
         var cold: [PoseError] = [], tracked: [PoseError] = []
@@ -65,55 +98,73 @@ struct BenchLocalize: ParsableCommand {
             let k = QueryIntrinsics(fx: view.fx, fy: view.fy, cx: view.cx, cy: view.cy)
             let truth = view.cameraFromWorldRigid
             let r = try localizer.localize(LocalizationQuery(imageData: data, name: url.lastPathComponent, intrinsics: k))
-            let e = PoseError(r, truth: truth)
+            let e = PoseError(r, truth: truth, name: view.name)
             cold.append(e)
             var line = r.jsonObject(image: url.lastPathComponent)
             line["positionErrorM"] = e.position ?? NSNull(); line["rotationErrorDeg"] = e.rotation ?? NSNull()
+            if let diagnosis, let d = try diagnosis.diagnose(result: r, view: view) {
+                line["diagnosis"] = d
+                diagnoses.append(d)
+            }
             lines.append(line)
             let prior = perturb(truth, metres: noise.first ?? 0.1, degrees: noise.count > 1 ? noise[1] : 1, rng: &rng)
             let t = try localizer.localize(LocalizationQuery(imageData: data, name: url.lastPathComponent, intrinsics: k,
                                                              cameraFromLandmarkPrior: prior))
-            tracked.append(PoseError(t, truth: truth))
+            tracked.append(PoseError(t, truth: truth, name: view.name))
             frames.append((view, try Image8(decoding: data, channels: 3)))
         }
 
         // Latency per stage at fixed sizes (frames resized, intrinsics scaled per axis, sent as JPEG).
         var speed: [String: Any] = [:]
-        for size in sizes.split(separator: ",") {
+        for size in sizes.split(separator: ",") where size != "none" {
             let wh = size.split(separator: "x").compactMap { Int($0) }
             guard wh.count == 2 else { throw ValidationError("--sizes: \"\(size)\" is not WxH.") }
             var coldTimes: [StageTimings] = [], priorTimes: [StageTimings] = []
+            var coldCPU: [StageTimings] = [], priorCPU: [StageTimings] = []
+            var sizedCold: [PoseError] = [], sizedPrior: [PoseError] = []
             var localized = 0, runs = 0
             for (view, image) in frames {
                 let sx = Double(wh[0]) / Double(image.width), sy = Double(wh[1]) / Double(image.height)
                 let jpeg = try image.resized(width: wh[0], height: wh[1]).encoded(.jpeg, quality: 90)
                 let k = QueryIntrinsics(fx: view.fx * sx, fy: view.fy * sy, cx: (view.cx + 0.5) * sx - 0.5, cy: (view.cy + 0.5) * sy - 0.5)
                 let prior = perturb(view.cameraFromWorldRigid, metres: noise.first ?? 0.1, degrees: noise.count > 1 ? noise[1] : 1, rng: &rng)
-                for _ in 0..<repeats {
+                for run in 0..<repeats {
                     let r = try localizer.localize(LocalizationQuery(imageData: jpeg, intrinsics: k))
-                    coldTimes.append(r.timings); runs += 1; if r.isLocalized { localized += 1 }
+                    coldTimes.append(r.timings); coldCPU.append(r.cpuTimings); runs += 1; if r.isLocalized { localized += 1 }
                     let p = try localizer.localize(LocalizationQuery(imageData: jpeg, intrinsics: k, cameraFromLandmarkPrior: prior))
-                    priorTimes.append(p.timings)
+                    priorTimes.append(p.timings); priorCPU.append(p.cpuTimings)
+                    if run == 0 {
+                        sizedCold.append(PoseError(r, truth: view.cameraFromWorldRigid, name: view.name))
+                        sizedPrior.append(PoseError(p, truth: view.cameraFromWorldRigid, name: view.name))
+                    }
                 }
             }
-            speed[String(size)] = ["cold": percentiles(coldTimes), "prior": percentiles(priorTimes),
+            speed[String(size)] = ["cold": ["wall": percentiles(coldTimes), "cpu": percentiles(coldCPU)],
+                                   "prior": ["wall": percentiles(priorTimes), "cpu": percentiles(priorCPU)],
+                                   "accuracy_cold": summary(sizedCold), "accuracy_prior": summary(sizedPrior),
                                    "localized_fraction": Double(localized) / Double(max(1, runs)), "runs": runs]
         }
 
-        let json: [String: Any] = [
+        var json: [String: Any] = [
             "map": map, "queries": views.count, "seed": seed, "repeats": repeats,
+            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
             "map_load_seconds": loadSeconds, "index_rows": localizer.index.rowCount, "map_points": localizer.index.pointCount,
             "accuracy_cold": summary(cold), "accuracy_prior": summary(tracked),
             "prior_noise_m_deg": noise, "latency_ms": speed, "per_query": lines,
         ]
+        if !diagnoses.isEmpty { json["diagnosis_summary"] = summarizeDiagnoses(diagnoses) }
         print(LocalizationResult.serialize(json))
     }
 
     struct PoseError {
+        var name: String
         var localized: Bool
+        var inliers: Int
         var position: Double?
         var rotation: Double?
-        init(_ r: LocalizationResult, truth: Rigid3) {
+        init(_ r: LocalizationResult, truth: Rigid3, name: String) {
+            self.name = name
+            inliers = r.inliers
             localized = r.isLocalized
             if let pose = r.cameraFromLandmark {
                 position = distance(pose.centerOfTargetInSource, truth.centerOfTargetInSource)
@@ -126,13 +177,31 @@ struct BenchLocalize: ParsableCommand {
         let loc = errors.filter(\.localized)
         let pos = loc.compactMap(\.position).sorted(), rot = loc.compactMap(\.rotation).sorted()
         let good = loc.filter { ($0.position ?? .infinity) <= 0.05 && ($0.rotation ?? .infinity) <= 0.5 }.count
-        let wrong = loc.filter { ($0.position ?? .infinity) > 1 || ($0.rotation ?? .infinity) > 5 }.count
+        let wrongOnes = loc.filter { ($0.position ?? .infinity) > 1 || ($0.rotation ?? .infinity) > 5 }
+        let wrong = wrongOnes.count
         func median(_ a: [Double]) -> Any { a.isEmpty ? NSNull() : a[a.count / 2] }
         return ["queries": errors.count, "localized": loc.count,
                 "within_5cm_0.5deg": good, "within_5cm_0.5deg_fraction": Double(good) / Double(max(1, errors.count)),
                 "median_position_error_m": median(pos), "median_rotation_error_deg": median(rot),
                 "max_position_error_m": pos.last ?? NSNull(), "max_rotation_error_deg": rot.last ?? NSNull(),
-                "wrong_localized_over_1m_or_5deg": wrong]
+                "wrong_localized_over_1m_or_5deg": wrong,
+                "wrong": wrongOnes.map { ["image": $0.name, "inliers": $0.inliers, "positionErrorM": $0.position ?? -1, "rotationErrorDeg": $0.rotation ?? -1] as [String: Any] },
+                "outside_5cm_0.5deg": errors.filter { !($0.localized && ($0.position ?? .infinity) <= 0.05 && ($0.rotation ?? .infinity) <= 0.5) }
+                    .map { ["image": $0.name, "localized": $0.localized, "inliers": $0.inliers, "positionErrorM": $0.position ?? -1] as [String: Any] }]
+    }
+
+    /// Medians over queries of each diagnosis figure.
+    func summarizeDiagnoses(_ d: [[String: Any]]) -> [String: Any] {
+        func med(_ group: String, _ key: String) -> Double {
+            let v = d.compactMap { ($0[group] as? [String: Any])?[key] as? Double }.sorted()
+            return v.isEmpty ? .nan : v[v.count / 2]
+        }
+        var out: [String: Any] = ["queries": d.count]
+        for g in ["estimate", "leastSquaresOnMapPoints", "leastSquaresOnRetriangulatedPoints"] {
+            out[g] = ["medianPositionErrorM": med(g, "positionErrorM"), "medianRotationErrorDeg": med(g, "rotationErrorDeg")]
+        }
+        out["mapPointOffsetM"] = ["median": med("mapPointOffsetM", "median"), "medianMeanVectorLength": med("mapPointOffsetM", "meanVectorLength")]
+        return out
     }
 
     func percentiles(_ t: [StageTimings]) -> [String: Any] {

@@ -44,6 +44,29 @@ import Testing
         #expect(e.metres < 0.02 && e.degrees < 0.1, "error \(e)")
     }
 
+    @Test func guidedRematchingFindsTheMissedInliersAndRefinesThePose() throws {
+        let scene = SyntheticScene.make(seed: 6)
+        // A first pose from only 80 of the whole-map matches (as a strict ratio test in a
+        // repetitive façade leaves).
+        let strict = LocalizationOptions()
+        let localizer = try Localizer(map: scene.map, options: strict)
+        let cold = Array(try matchToMap(scene.query, index: localizer.index, options: strict).prefix(80))
+        let p3 = cold.map { localizer.index.positions[$0.point] }, p2 = cold.map { scene.query.keypoints[$0.keypoint].pixel }
+        let first = try #require(estimatePose(points: p3, pixels: p2, intrinsics: scene.intrinsics, options: strict))
+        var options = LocalizationOptions()
+        options.guidedWindowPixels = 4
+        let (refined, matches) = refineWithGuidedMatches(first, correspondences: cold, features: scene.query,
+                                                         index: localizer.index, options: options, refineFocal: false)
+        let visible = scene.truth.compactMap { $0 }.count
+        #expect(refined.inlierCount > first.inlierCount)
+        #expect(Double(refined.inlierCount) > 0.9 * Double(visible), "\(refined.inlierCount) of \(visible) visible points")
+        let correct = matches.indices.filter { refined.inliers[$0] && scene.truth[matches[$0].keypoint] == matches[$0].point }.count
+        #expect(Double(correct) > 0.98 * Double(refined.inlierCount))
+        let e = poseErrors(refined.cameraFromLandmark, scene.cameraFromLandmark)
+        let e0 = poseErrors(first.cameraFromLandmark, scene.cameraFromLandmark)
+        #expect(e.metres < 0.01 && e.degrees < 0.05, "error \(e) (first pose \(e0))")
+    }
+
     @Test func unknownFocalIsEstimated() throws {
         let scene = SyntheticScene.make(seed: 3)
         let options = LocalizationOptions()

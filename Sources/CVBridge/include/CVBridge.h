@@ -104,6 +104,8 @@ typedef struct {
 } cvb_features;
 
 /// Detects keypoints and computes descriptors on an 8-bit gray image.
+/// Keypoint positions follow the pixel-centre convention ((0, 0) is the centre of the first
+/// pixel); OpenCV SIFT's +0.25 px bias from its upsampled first octave is removed.
 /// @param out filled on success; free with cvb_features_free.
 cvb_status cvb_extract_features(const cvb_image *gray, const cvb_feature_options *options,
                                 cvb_features *out);
