@@ -254,9 +254,18 @@ private func packHorizon(_ footprints: [ChartFootprint], order: [Int], resolutio
     var prefix = [Int](repeating: 0, count: n + 1)     // prefix sums of sky
     var placements = [Placement](repeating: Placement(rotation: 0, x: 0, y: 0), count: footprints.count)
     var maxHeight = 0
+    // Maximum of the skyline over the 8 columns from each column on (clamped at the right
+    // edge): a block of 8 chart columns resting at x cannot sit lower than
+    // max(sky over the block) − max(chart bottom over the block).
+    var sky8 = [Int32](repeating: 0, count: n)
     for c in order {
         let fp = footprints[c]
         var best: (score: Int, y: Int, placement: Placement)? = nil
+        for x in 0..<n {
+            var m: Int32 = 0
+            for i in x..<min(n, x + 8) where sky[i] > m { m = sky[i] }
+            sky8[x] = m
+        }
         for rotation in 0..<(allowRotation ? 4 : 1) {
             let rw = rotation % 2 == 0 ? fp.width : fp.height
             let rh = rotation % 2 == 0 ? fp.height : fp.width
@@ -267,6 +276,19 @@ private func packHorizon(_ footprints: [ChartFootprint], order: [Int], resolutio
             guard occupied > 0 else { continue }
             let contiguous = occupied == rw
             let pull = heightWeight * rw / 16
+            // Highest bottom of every full block of 8 columns (Int32.max: a block with an
+            // empty column, which gives no bound).
+            var blockBottom = [Int32](repeating: .max, count: rw / 8)
+            for j in 0..<(rw / 8) {
+                var m: Int32 = -1
+                for i in (8 * j)..<(8 * j + 8) {
+                    if bottom[i] == .max { m = .max; break }
+                    m = max(m, bottom[i])
+                }
+                blockBottom[j] = m
+            }
+            sky8.withUnsafeBufferPointer { s8 in
+            blockBottom.withUnsafeBufferPointer { bb in
             sky.withUnsafeBufferPointer { s in
                 prefix.withUnsafeBufferPointer { ps in
                     bottom.withUnsafeBufferPointer { bt in
@@ -282,7 +304,13 @@ private func packHorizon(_ footprints: [ChartFootprint], order: [Int], resolutio
                             let slope = occupied + pull
                             var yLimit = Int32.max
                             if let b = best { yLimit = Int32(clamping: (b.score - base) / slope + 1) }
+                            // Lower bound from the blocks first (8 columns per step); it
+                            // only starts y higher, the exact maximum below is unchanged.
                             var y: Int32 = 0
+                            for j in 0..<bb.count where bb[j] != .max {
+                                let need = s8[x + 8 * j] - bb[j]
+                                if need > y { y = need; if y > yLimit { return } }
+                            }
                             for i in 0..<rw where bt[i] != .max {
                                 let need = s[x + i] - bt[i]
                                 if need > y { y = need; if y > yLimit { return } }
@@ -304,6 +332,8 @@ private func packHorizon(_ footprints: [ChartFootprint], order: [Int], resolutio
                         }
                     }
                 }
+            }
+            }
             }
         }
         guard let chosen = best else { return nil }
@@ -485,9 +515,10 @@ func packCharts(_ charts: [PackingChart], resolution n: Int, gutter: Int, allowR
         return (fps, packed.placements, packed.height)
     }
 
-    // 1. Estimate the density from unbounded horizon packings (height grows with density²).
+    // 1. Estimate the density from one unbounded horizon packing (height grows with density²;
+    //    a second estimate cost one more packing and packed no tighter on bunny, armadillo, spot).
     var density = (0.6 * Double(n * n) / totalArea).squareRoot()
-    for _ in 0..<2 {
+    for _ in 0..<1 {
         guard let r = attempt(density, heightLimit: Int(Int32.max / 2), bottomLeft: false) else { density *= 0.5; continue }
         density *= (Double(n) / Double(max(1, r.height))).squareRoot()
     }
