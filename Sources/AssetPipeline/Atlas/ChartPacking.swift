@@ -480,8 +480,14 @@ private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolu
             x = b
             while x >= 0 && taken[row + x] != 0 { nextFree[row + x] = Int32(end); x -= 1 }
             maxHeight = max(maxHeight, p.y + r + 1)
-            var run = 0, longest = 0
-            for x in 0..<n { if taken[row + x] == 0 { run += 1; longest = max(longest, run) } else { run = 0 } }
+            // Longest free run, walking the row's runs through the two jump tables.
+            var longest = 0
+            x = Int(nextFree[row])
+            while x < n {
+                let t = Int(nextTaken[row + x])
+                longest = max(longest, t - x)
+                x = t < n ? Int(nextFree[row + t]) : n
+            }
             longestRun[p.y + r] = Int32(longest)
         }
         while lowestFree < n && longestRun[lowestFree] == 0 { lowestFree += 1 }
