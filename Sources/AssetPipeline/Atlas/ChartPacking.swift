@@ -238,6 +238,14 @@ func rotatePoint(_ p: SIMD2<Double>, rotation: Int, width w: Int, height h: Int)
     }
 }
 
+/// The bottom-left packer's per-texel tables, kept between the attempts of one packing so
+/// their memory is allocated (and faulted in) once.
+private struct BottomLeftTables {
+    var nextTaken: [Int32] = []
+    var nextFree: [Int32] = []
+    var taken: [UInt8] = []
+}
+
 private struct Placement: Equatable { var rotation: Int; var x: Int; var y: Int }
 
 /// Rows above the lowest roomy row that bottom-left fill searches for a hole before resting a
@@ -354,16 +362,24 @@ private func packHorizon(_ footprints: [ChartFootprint], order: [Int], resolutio
 /// row (then leftmost column) where all its row intervals are free, over the four turns. Holes
 /// left under earlier charts are reused. `nextTaken[y][x]` is the first occupied column ≥ x
 /// of row y, which lets the scan jump over occupied runs. Returns nil when a chart does not fit.
-private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolution n: Int, allowRotation: Bool)
-    -> (placements: [Placement], height: Int)? {
-    var nextTaken = [Int32](repeating: Int32(n), count: n * n)
+private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolution n: Int, allowRotation: Bool,
+                            tables: inout BottomLeftTables) -> (placements: [Placement], height: Int)? {
     // nextFree[y][x]: the first free column ≥ x of row y (n if none), so a collision jumps
     // over the whole taken run at once instead of one texel at a time.
-    var nextFree = [Int32](unsafeUninitializedCapacity: n * n) { buffer, count in
-        for y in 0..<n { for x in 0..<n { buffer[y * n + x] = Int32(x) } }
-        count = n * n
+    var nextTaken = [Int32](), nextFree = [Int32](), taken = [UInt8]()
+    swap(&nextTaken, &tables.nextTaken); swap(&nextFree, &tables.nextFree); swap(&taken, &tables.taken)
+    defer { swap(&nextTaken, &tables.nextTaken); swap(&nextFree, &tables.nextFree); swap(&taken, &tables.taken) }
+    if nextTaken.count != n * n {
+        nextTaken = [Int32](repeating: Int32(n), count: n * n)
+        nextFree = [Int32](repeating: 0, count: n * n)
+        taken = [UInt8](repeating: 0, count: n * n)
+    } else {
+        nextTaken.withUnsafeMutableBufferPointer { $0.update(repeating: Int32(n)) }
+        taken.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
-    var taken = [UInt8](repeating: 0, count: n * n)
+    nextFree.withUnsafeMutableBufferPointer { buffer in
+        for y in 0..<n { for x in 0..<n { buffer[y * n + x] = Int32(x) } }
+    }
     var placements = [Placement](repeating: Placement(rotation: 0, x: 0, y: 0), count: footprints.count)
     var maxHeight = 0
     var lowestFree = 0        // rows below are full
@@ -508,6 +524,7 @@ func packCharts(_ charts: [PackingChart], resolution n: Int, gutter: Int, allowR
     }
     guard totalArea > 0 else { throw AtlasError.chartsDoNotFit(charts: charts.count, resolution: n) }
 
+    var tables = BottomLeftTables()
     func attempt(_ density: Double, heightLimit: Int, bottomLeft: Bool) -> (footprints: [ChartFootprint], placements: [Placement], height: Int)? {
         let fps = aligned.map { chartFootprint($0, density: density, gutter: gutter) }
         let order = fps.indices.sorted {
@@ -515,7 +532,7 @@ func packCharts(_ charts: [PackingChart], resolution n: Int, gutter: Int, allowR
             return a != b ? a > b : $0 < $1
         }
         let packed = bottomLeft
-            ? packBottomLeft(fps, order: order, resolution: n, allowRotation: allowRotation)
+            ? packBottomLeft(fps, order: order, resolution: n, allowRotation: allowRotation, tables: &tables)
             : packHorizon(fps, order: order, resolution: n, heightLimit: heightLimit, allowRotation: allowRotation)
         guard let packed else { return nil }
         return (fps, packed.placements, packed.height)

@@ -39,12 +39,16 @@ public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartO
         let y0 = max(0, Int((min(a.y, b.y, c.y) - 0.5).rounded(.up))), y1 = min(n - 1, Int((max(a.y, b.y, c.y) - 0.5).rounded(.down)))
         guard x0 <= x1, y0 <= y1 else { continue }
         let d = (b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y)
+        // Barycentric weights are affine in px along a row: w = base + slope·(px − a.x).
+        let inv = 1 / d
+        let slope1 = (c.y - a.y) * inv, slope2 = -(b.y - a.y) * inv
         for y in y0...y1 {
             let py = Double(y) + 0.5
+            let base1 = -(c.x - a.x) * (py - a.y) * inv, base2 = (b.x - a.x) * (py - a.y) * inv
             for x in x0...x1 {
-                let px = Double(x) + 0.5
-                let w1 = ((px - a.x) * (c.y - a.y) - (c.x - a.x) * (py - a.y)) / d
-                let w2 = ((b.x - a.x) * (py - a.y) - (px - a.x) * (b.y - a.y)) / d
+                let dx = Double(x) + 0.5 - a.x
+                let w1 = base1 + slope1 * dx
+                let w2 = base2 + slope2 * dx
                 guard w1 >= 0, w2 >= 0, w1 + w2 <= 1 else { continue }
                 if w1 > 1e-7 && w2 > 1e-7 && w1 + w2 < 1 - 1e-7 && interiorHits[y * n + x] < 255 {
                     interiorHits[y * n + x] += 1
