@@ -378,7 +378,9 @@ private func packBottomLeft(_ footprints: [ChartFootprint], order: [Int], resolu
         taken.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
     nextFree.withUnsafeMutableBufferPointer { buffer in
-        for y in 0..<n { for x in 0..<n { buffer[y * n + x] = Int32(x) } }
+        for x in 0..<n { buffer[x] = Int32(x) }
+        let first = UnsafeBufferPointer(rebasing: buffer[0..<n])
+        for y in 1..<max(1, n) { _ = UnsafeMutableBufferPointer(rebasing: buffer[(y * n)..<(y * n + n)]).initialize(from: first) }
     }
     var placements = [Placement](repeating: Placement(rotation: 0, x: 0, y: 0), count: footprints.count)
     var maxHeight = 0

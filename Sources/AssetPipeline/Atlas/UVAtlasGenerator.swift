@@ -25,7 +25,7 @@ public struct AtlasCoverage: Sendable, Equatable {
 public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartOfTriangle: [Int32], resolution n: Int) -> AtlasCoverage {
     var owner = [Int32](repeating: -1, count: n * n)
     var interiorHits = [UInt8](repeating: 0, count: n * n)
-    var overlaps = 0
+    var overlaps = 0, covered = 0, selfOverlaps = 0    // counted as texels change state
     let chartCount = Int((chartOfTriangle.max() ?? -1) + 1)
     var positive = [Int](repeating: 0, count: chartCount), negative = [Int](repeating: 0, count: chartCount)
     for t in 0..<(indices.count / 3) {
@@ -52,15 +52,14 @@ public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartO
                 guard w1 >= 0, w2 >= 0, w1 + w2 <= 1 else { continue }
                 if w1 > 1e-7 && w2 > 1e-7 && w1 + w2 < 1 - 1e-7 && interiorHits[y * n + x] < 255 {
                     interiorHits[y * n + x] += 1
+                    if interiorHits[y * n + x] == 2 { selfOverlaps += 1 }
                 }
                 let o = owner[y * n + x]
-                if o == -1 { owner[y * n + x] = chart } else if o != chart && o >= 0 { overlaps += 1; owner[y * n + x] = -2 }
+                if o == -1 { owner[y * n + x] = chart; covered += 1 } else if o != chart && o >= 0 { overlaps += 1; owner[y * n + x] = -2 }
             }
         }
     }
-    let covered = owner.reduce(0) { $0 + ($1 != -1 ? 1 : 0) }
     let flipped = zip(positive, negative).reduce(0) { $0 + min($1.0, $1.1) }
-    let selfOverlaps = interiorHits.reduce(0) { $0 + ($1 > 1 ? 1 : 0) }
     return AtlasCoverage(utilization: Double(covered) / Double(n * n), overlapTexels: overlaps,
                          selfOverlapTexels: selfOverlaps, flippedTriangles: flipped)
 }
