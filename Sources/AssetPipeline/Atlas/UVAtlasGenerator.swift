@@ -25,7 +25,7 @@ public struct AtlasCoverage: Sendable, Equatable {
 public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartOfTriangle: [Int32], resolution n: Int) -> AtlasCoverage {
     var owner = [Int32](repeating: -1, count: n * n)
     var interiorHits = [UInt8](repeating: 0, count: n * n)
-    var overlaps = 0
+    var overlaps = 0, covered = 0, selfOverlaps = 0    // counted as texels change state
     let chartCount = Int((chartOfTriangle.max() ?? -1) + 1)
     var positive = [Int](repeating: 0, count: chartCount), negative = [Int](repeating: 0, count: chartCount)
     for t in 0..<(indices.count / 3) {
@@ -39,24 +39,27 @@ public func measureAtlasCoverage(uvs: [SIMD2<Double>], indices: [UInt32], chartO
         let y0 = max(0, Int((min(a.y, b.y, c.y) - 0.5).rounded(.up))), y1 = min(n - 1, Int((max(a.y, b.y, c.y) - 0.5).rounded(.down)))
         guard x0 <= x1, y0 <= y1 else { continue }
         let d = (b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y)
+        // Barycentric weights are affine in px along a row: w = base + slope·(px − a.x).
+        let inv = 1 / d
+        let slope1 = (c.y - a.y) * inv, slope2 = -(b.y - a.y) * inv
         for y in y0...y1 {
             let py = Double(y) + 0.5
+            let base1 = -(c.x - a.x) * (py - a.y) * inv, base2 = (b.x - a.x) * (py - a.y) * inv
             for x in x0...x1 {
-                let px = Double(x) + 0.5
-                let w1 = ((px - a.x) * (c.y - a.y) - (c.x - a.x) * (py - a.y)) / d
-                let w2 = ((b.x - a.x) * (py - a.y) - (px - a.x) * (b.y - a.y)) / d
+                let dx = Double(x) + 0.5 - a.x
+                let w1 = base1 + slope1 * dx
+                let w2 = base2 + slope2 * dx
                 guard w1 >= 0, w2 >= 0, w1 + w2 <= 1 else { continue }
                 if w1 > 1e-7 && w2 > 1e-7 && w1 + w2 < 1 - 1e-7 && interiorHits[y * n + x] < 255 {
                     interiorHits[y * n + x] += 1
+                    if interiorHits[y * n + x] == 2 { selfOverlaps += 1 }
                 }
                 let o = owner[y * n + x]
-                if o == -1 { owner[y * n + x] = chart } else if o != chart && o >= 0 { overlaps += 1; owner[y * n + x] = -2 }
+                if o == -1 { owner[y * n + x] = chart; covered += 1 } else if o != chart && o >= 0 { overlaps += 1; owner[y * n + x] = -2 }
             }
         }
     }
-    let covered = owner.reduce(0) { $0 + ($1 != -1 ? 1 : 0) }
     let flipped = zip(positive, negative).reduce(0) { $0 + min($1.0, $1.1) }
-    let selfOverlaps = interiorHits.reduce(0) { $0 + ($1 > 1 ? 1 : 0) }
     return AtlasCoverage(utilization: Double(covered) / Double(n * n), overlapTexels: overlaps,
                          selfOverlapTexels: selfOverlaps, flippedTriangles: flipped)
 }
