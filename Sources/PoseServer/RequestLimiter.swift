@@ -44,6 +44,11 @@ final class DepthBox: @unchecked Sendable {
     var depth: (inFlight: Int, queued: Int) { lock.withLock { value } }
 }
 
+/// Deadline timers run on their own serial queue: it may start a thread of its own, so a
+/// timer fires on time even when every worker of the (non-overcommitting) global queue is
+/// busy with queries, which on a 2-core machine takes just two.
+private let deadlineQueue = DispatchQueue(label: "landmark.pose-server.deadlines")
+
 /// Runs CPU-bound `work` on a dispatch queue (off Swift's cooperative pool, so the server's
 /// own tasks stay responsive) and returns its value, or throws `DeadlineExceeded` when
 /// `seconds` pass first. The work itself is not interrupted; its result is then dropped.
@@ -58,7 +63,7 @@ func runWithDeadline<T: Sendable>(seconds: Double, onFinish: (@Sendable () -> Vo
             onFinish?()
             if once.claim() { continuation.resume(with: result) }
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+        deadlineQueue.asyncAfter(deadline: .now() + seconds) {
             if once.claim() { continuation.resume(throwing: DeadlineExceeded(seconds: seconds)) }
         }
     }

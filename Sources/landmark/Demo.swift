@@ -145,7 +145,7 @@ struct Demo: AsyncParsableCommand {
         let scene = try poser.scene(animation: 0, time: 0.5)
         // Every localized query whose view holds the anchor is scored; the three with the
         // character most visible (and one where the building hides it, if any) are written.
-        var scored: [(name: String, estimated: PreviewResult, iou: Double, offset: Double)] = []
+        var scored: [(name: String, estimated: PreviewResult, iou: Double, offset: Double, centreError: Double)] = []
         for (view, pose) in localized {
             let k = view.intrinsics
             guard let px = k.project(pose * anchor.position), px.x > 40, px.y > 40,
@@ -158,7 +158,8 @@ struct Demo: AsyncParsableCommand {
             guard estimated.silhouettePixels > 50 else { continue }
             let offset = zip2(estimated.silhouetteCentroid, truthRender.silhouetteCentroid).map { length($0 - $1) } ?? .nan
             scored.append(((view.name as NSString).lastPathComponent, estimated,
-                           maskIoU(estimated.silhouetteMask, truthRender.silhouetteMask), offset))
+                           maskIoU(estimated.silhouetteMask, truthRender.silhouetteMask), offset,
+                           distance(pose.centerOfTargetInSource, view.cameraFromWorld.rigid.centerOfTargetInSource)))
         }
         func visibleFraction(_ r: PreviewResult) -> Double { Double(r.visiblePixels) / Double(max(1, r.silhouettePixels)) }
         let byVisibility = scored.sorted { visibleFraction($0.estimated) > visibleFraction($1.estimated) }
@@ -177,7 +178,11 @@ struct Demo: AsyncParsableCommand {
         }
         report["previewScores"] = ["queries": scored.count, "medianSilhouetteIoU": median(scored.map(\.iou)),
                                    "minSilhouetteIoU": scored.map(\.iou).min() ?? .nan,
-                                   "maxCentroidOffsetPx": scored.map(\.offset).max() ?? .nan]
+                                   "maxCentroidOffsetPx": scored.map(\.offset).max() ?? .nan,
+                                   "views": scored.map { ["name": $0.name, "silhouetteIoU": $0.iou, "centroidOffsetPx": $0.offset,
+                                                          "silhouettePixels": $0.estimated.silhouettePixels,
+                                                          "visibleFraction": visibleFraction($0.estimated),
+                                                          "localizationCentreErrorM": $0.centreError] }]
         say(String(format: "   over %d query views holding the anchor: silhouette IoU median %.3f (min %.3f), centroid offset ≤ %.2f px",
                    scored.count, median(scored.map(\.iou)), scored.map(\.iou).min() ?? .nan, scored.map(\.offset).max() ?? .nan))
         report["previews"] = previews
