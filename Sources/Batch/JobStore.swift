@@ -17,10 +17,30 @@ public final class JobStore: Sendable {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            dbQueue = try DatabaseQueue(path: path, configuration: configuration)
-            try JobStore.migrator.migrate(dbQueue)
+            dbQueue = try JobStore.openAndMigrate(path: path, configuration: configuration)
         } catch {
             throw .database("cannot open '\(path)': \(error)")
+        }
+    }
+
+    /// Shard processes started together on a new file race to create it: switching it to WAL
+    /// takes a lock SQLite's busy handler does not wait for, and the loser of a migration
+    /// race fails on tables the winner just created. Both are retried (for up to ~10 s);
+    /// a retried migration skips what is already applied.
+    static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabaseQueue {
+        var attempt = 0
+        while true {
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                try JobStore.migrator.migrate(queue)
+                return queue
+            } catch let error as DatabaseError
+                        where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
+                            || (error.message ?? "").contains("already exists") {
+                attempt += 1
+                guard attempt < 40 else { throw error }
+                Thread.sleep(forTimeInterval: 0.02 * Double(min(attempt, 10)) + Double.random(in: 0...0.02))
+            }
         }
     }
 
