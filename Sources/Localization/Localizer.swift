@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Geometry
 import LandmarkMap
 import Reconstruction
@@ -194,26 +195,26 @@ let debugLocalization = ProcessInfo.processInfo.environment["LANDMARK_DEBUG_LOC"
 struct StageClock {
     private(set) var timings = StageTimings()
     private(set) var cpu = StageTimings()
-    private let startWall: UInt64, startCPU: UInt64
-    private var lastWall: UInt64, lastCPU: UInt64
+    private let startWall: UInt64, startCPU: Double
+    private var lastWall: UInt64, lastCPU: Double
 
     init() {
-        startWall = DispatchTime.now().uptimeNanoseconds; startCPU = Self.threadCPUNanoseconds()
+        startWall = DispatchTime.now().uptimeNanoseconds; startCPU = CPUClock.threadSeconds()
         lastWall = startWall; lastCPU = startCPU
     }
 
     /// Adds the time since the last stage ended to `stage`.
     mutating func end(_ stage: WritableKeyPath<StageTimings, Double>) {
-        let wall = DispatchTime.now().uptimeNanoseconds, cpuNow = Self.threadCPUNanoseconds()
+        let wall = DispatchTime.now().uptimeNanoseconds, cpuNow = CPUClock.threadSeconds()
         timings[keyPath: stage] += Double(wall - lastWall) / 1e6
-        cpu[keyPath: stage] += Double(cpuNow &- lastCPU) / 1e6
+        cpu[keyPath: stage] += (cpuNow - lastCPU) * 1e3
         lastWall = wall; lastCPU = cpuNow
     }
 
     /// Sets the totals since creation.
     mutating func finish() {
         timings.total = Double(DispatchTime.now().uptimeNanoseconds - startWall) / 1e6
-        cpu.total = Double(Self.threadCPUNanoseconds() &- startCPU) / 1e6
+        cpu.total = (CPUClock.threadSeconds() - startCPU) * 1e3
     }
 
     /// `result` with this clock's timings (totals taken now).
@@ -223,12 +224,5 @@ struct StageClock {
         r.timings = timings
         r.cpuTimings = cpu
         return r
-    }
-
-    /// CPU time consumed by the calling thread (CLOCK_THREAD_CPUTIME_ID), nanoseconds.
-    static func threadCPUNanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssetPipeline
 import Foundation
+import Support
 import Geometry
 import Rendering
 
@@ -60,9 +61,9 @@ struct BenchAtlas: ParsableCommand {
         if let maxStretch { options.maxChartStretch = maxStretch }
         let clock = ContinuousClock()
         let start = clock.now
-        let cpuStart = processCPUNanoseconds()
+        let cpuStart = CPUClock.processSeconds()
         let atlas = try generateUVAtlas(input, options: options)
-        let cpuSeconds = Double(processCPUNanoseconds() - cpuStart) * 1e-9
+        let cpuSeconds = CPUClock.processSeconds() - cpuStart
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let check = measureAtlasCoverage(uvs: atlas.uvs, indices: atlas.indices, chartOfTriangle: atlas.chartOfTriangle,
@@ -177,11 +178,4 @@ private func roundTripPSNR(original: Image8, baked: Image8, oldUVs: [SIMD2<Doubl
     guard count > 0 else { return 0 }
     let mse = se / Double(count)
     return mse == 0 ? 99 : 10 * log10(255 * 255 / mse)
-}
-
-/// CPU time of the process in nanoseconds (user + system, all threads).
-private func processCPUNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }

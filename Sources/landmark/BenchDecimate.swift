@@ -1,6 +1,7 @@
 import AssetPipeline
 import ArgumentParser
 import Foundation
+import Support
 
 /// `landmark bench decimate`: decimation time, memory and quality, side by side with
 /// meshoptimizer's `simplify` (through the peers' Python package) when it is available.
@@ -79,11 +80,11 @@ struct BenchDecimate: AsyncParsableCommand {
                 let rssBefore = MemoryProbe.resetPeak()
                 for _ in 0..<repeats {
                     result = nil   // free the previous output before the next run
-                    let cpuStart = processCPUSeconds()
+                    let cpuStart = CPUClock.processSeconds()
                     let start = DispatchTime.now()
                     result = try decimate(input, options: DecimationOptions(targetTriangleCount: target))
                     wall.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
-                    cpu.append(processCPUSeconds() - cpuStart)
+                    cpu.append(CPUClock.processSeconds() - cpuStart)
                 }
                 let peak = MemoryProbe.peakKilobytes()
                 guard let (out, report) = result else { continue }
@@ -128,15 +129,6 @@ struct BenchDecimate: AsyncParsableCommand {
     func median(_ values: [Double]) -> Double {
         let s = values.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
-
-    /// CPU seconds (user + system) of this process: the decimator is single-threaded, and
-    /// the machine is shared, so wall time alone overstates it when other jobs run.
-    func processCPUSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     func loadAverage() -> Double {

@@ -2,6 +2,7 @@ import Anchoring
 import ArgumentParser
 import AssetPipeline
 import Foundation
+import Support
 import Geometry
 import Motion
 import Rendering
@@ -38,8 +39,8 @@ struct BenchPreview: ParsableCommand {
 
     func run() throws {
         var asset = try character.map { try GLTFAsset(contentsOf: URL(fileURLWithPath: $0)) } ?? ProceduralHumanoid.characterAsset()
-        let sourceTriangles = try Self.triangleCount(asset)
-        while triangles > 0, try Self.triangleCount(asset) < triangles * 3 / 4 {
+        let sourceTriangles = try AssetSummary(asset).triangles
+        while triangles > 0, try AssetSummary(asset).triangles < triangles * 3 / 4 {
             try Self.subdivide(&asset)
         }
         let poser = try CharacterPoser(asset: asset, name: character.map { ($0 as NSString).lastPathComponent } ?? "humanoid")
@@ -64,7 +65,7 @@ struct BenchPreview: ParsableCommand {
         ]
 
         var result: [String: Any] = [
-            "size": "\(width)x\(height)", "repeats": repeats, "characterTriangles": try Self.triangleCount(asset),
+            "size": "\(width)x\(height)", "repeats": repeats, "characterTriangles": try AssetSummary(asset).triangles,
             "sourceTriangles": sourceTriangles, "animated": animation != nil,
             "cores": ProcessInfo.processInfo.activeProcessorCount,
         ]
@@ -73,13 +74,13 @@ struct BenchPreview: ParsableCommand {
             var poseMs: [Double] = [], poseCPU: [Double] = [], renderMs: [Double] = [], renderCPU: [Double] = []
             var visible = 0
             for _ in 0..<repeats {
-                var t0 = Date(), c0 = processCPUTime()
+                var t0 = Date(), c0 = CPUClock.processSeconds()
                 let scene = try poser.scene(animation: animation, time: time)
-                poseMs.append(Date().timeIntervalSince(t0) * 1000); poseCPU.append((processCPUTime() - c0) * 1000)
-                t0 = Date(); c0 = processCPUTime()
+                poseMs.append(Date().timeIntervalSince(t0) * 1000); poseCPU.append((CPUClock.processSeconds() - c0) * 1000)
+                t0 = Date(); c0 = CPUClock.processSeconds()
                 let preview = try PreviewRenderer.render(frame: frame, intrinsics: k, cameraFromLandmark: pose,
                                                          landmarkFromAnchor: anchor, character: scene, occluder: .mesh(occluder))
-                renderMs.append(Date().timeIntervalSince(t0) * 1000); renderCPU.append((processCPUTime() - c0) * 1000)
+                renderMs.append(Date().timeIntervalSince(t0) * 1000); renderCPU.append((CPUClock.processSeconds() - c0) * 1000)
                 visible = preview.visiblePixels
             }
             result[name] = [
@@ -93,13 +94,6 @@ struct BenchPreview: ParsableCommand {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    static func triangleCount(_ asset: GLTFAsset) throws -> Int {
-        var n = 0
-        for (m, mesh) in asset.document.meshes.enumerated() {
-            for p in mesh.primitives.indices { n += try AssetPipeline.Mesh(gltf: asset, mesh: m, primitive: p).triangleCount }
-        }
-        return n
-    }
 
     /// Replaces every triangle primitive with its midpoint subdivision (skin kept).
     static func subdivide(_ asset: inout GLTFAsset) throws {
@@ -111,11 +105,4 @@ struct BenchPreview: ParsableCommand {
             }
         }
     }
-}
-
-/// The process's CPU time in seconds, all threads (the renderer uses several).
-func processCPUTime() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Support
 import LandmarkMap
 import Reconstruction
 
@@ -27,7 +28,7 @@ struct BenchRegister: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let cpuStart = cpuSeconds()
+        let cpuStart = CPUClock.processSeconds()
         let collection = try PhotoCollection.scan(URL(fileURLWithPath: photos))
         var options = ReconstructionOptions()
         options.seed = seed
@@ -43,7 +44,7 @@ struct BenchRegister: ParsableCommand {
             "max_features": maxFeatures, "images": s.imageCount, "registered": s.registeredCount,
             "points": s.pointCount, "observations": s.observationCount,
             "mean_reprojection_error_px": s.meanReprojectionError, "mean_track_length": s.meanTrackLength,
-            "verified_pairs": s.verifiedPairs, "wall_seconds": wall, "cpu_seconds": cpuSeconds() - cpuStart,
+            "verified_pairs": s.verifiedPairs, "wall_seconds": wall, "cpu_seconds": CPUClock.processSeconds() - cpuStart,
             "stage_seconds": Dictionary(uniqueKeysWithValues: s.stageSeconds.map { ($0.stage, $0.seconds) }),
             "unregistered": s.unregistered, "warnings": result.warnings,
         ]
@@ -63,13 +64,4 @@ struct BenchRegister: ParsableCommand {
         let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
-}
-
-/// User + system CPU time of this process, in seconds (the machine may be shared, so wall
-/// time alone overstates the cost).
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Support
 import Geometry
 import Rendering
 
@@ -44,9 +45,9 @@ struct BenchRender: ParsableCommand {
             var o = RenderOptions(); o.threads = threads
             var samples: [Double] = []
             for _ in 0..<repeats {
-                let t0 = Date(), c0 = threadCPUTime()
+                let t0 = Date(), c0 = CPUClock.threadSeconds()
                 _ = try Rasterizer.render(s, intrinsics: k, cameraFromWorld: pose, options: o)
-                samples.append((cpu ? threadCPUTime() - c0 : Date().timeIntervalSince(t0)) * 1000)
+                samples.append((cpu ? CPUClock.threadSeconds() - c0 : Date().timeIntervalSince(t0)) * 1000)
             }
             return samples.sorted()[samples.count / 2]
         }
@@ -65,11 +66,4 @@ struct BenchRender: ParsableCommand {
         let data = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
-}
-
-/// The calling thread's CPU time in seconds.
-private func threadCPUTime() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
