@@ -76,15 +76,15 @@ let package = Package(
         ]),
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
-        .testTarget(name: "LandmarkMapTests", dependencies: ["LandmarkMap", "Geometry"]),
+        .testTarget(name: "LandmarkMapTests", dependencies: ["LandmarkMap", "Geometry", "Support"]),
         .testTarget(name: "ReconstructionTests", dependencies: [
-            "Reconstruction", "Rendering", "LandmarkMap", "Geometry", "CVBridge",
+            "Reconstruction", "Rendering", "LandmarkMap", "Geometry", "CVBridge", "Support",
         ]),
         .testTarget(name: "LocalizationTests", dependencies: [
             "Localization", "Reconstruction", "Rendering", "LandmarkMap", "Geometry",
         ]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Geometry"]),
-        .testTarget(name: "AssetPipelineTests", dependencies: ["AssetPipeline", "Rendering", "Geometry"]),
+        .testTarget(name: "AssetPipelineTests", dependencies: ["AssetPipeline", "Rendering", "Geometry", "Support"]),
         .testTarget(name: "MotionTests", dependencies: ["Motion", "AssetPipeline", "Geometry"]),
         .testTarget(name: "AnchoringTests", dependencies: ["Anchoring", "LandmarkMap", "Geometry", "AssetPipeline", "Motion", "Rendering"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "AssetPipeline", "landmark"]),
@@ -93,7 +93,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["landmark"]),
+        .testTarget(name: "CLITests", dependencies: ["landmark", "Support"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -63,6 +63,12 @@ public struct LocalizationOptions: Sendable, Equatable {
     /// Huber loss scale of the final pose refinement, in pixels: residuals beyond it count
     /// linearly, so a few wrong matches inside the window barely pull the pose.
     public var refinementLossPixels: Double = 1
+    /// Inlier tightening after the guided rounds (`tightenInliers`): rounds, the threshold
+    /// as a multiple of the median inlier residual, and its floor in pixels. 0 rounds
+    /// disables it.
+    public var tighteningRounds: Int = 3
+    public var tighteningFactor: Double = 1.5
+    public var minTightThresholdPixels: Double = 0.75
 
     public init() {}
 
@@ -87,5 +93,8 @@ public struct LocalizationOptions: Sendable, Equatable {
         guard guidedWindowPixels >= 0, guidedWindowPixels.isFinite else { throw fail("guidedWindowPixels must be ≥ 0") }
         guard guidedRounds >= 0 else { throw fail("guidedRounds must be ≥ 0") }
         guard refinementLossPixels > 0 else { throw fail("refinementLossPixels must be > 0") }
+        guard tighteningRounds >= 0, tighteningFactor >= 1, minTightThresholdPixels > 0 else {
+            throw fail("tighteningRounds must be ≥ 0, tighteningFactor ≥ 1 and minTightThresholdPixels > 0")
+        }
     }
 }

@@ -17,6 +17,17 @@ public final class MapIndex: Sendable {
     public let descriptors: [UInt8]
     /// For each point, its first row and row count (rows of one point are contiguous).
     public let pointRows: [(start: Int32, count: Int32)]
+    /// For each point, the mean unit direction from it towards the cameras that observed it
+    /// (its visible side), and the cosine of the widest angle a query may view it from:
+    /// the observations' own spread plus `viewingAngleMargin`, at least 60° and at most 85°.
+    /// Window matching skips points seen from behind (on the far side of the building),
+    /// which would otherwise project onto unrelated keypoints.
+    public let viewDirections: [SIMD3<Float>]
+    public let viewCosineLimits: [Float]
+    /// For each point, the median physical diameter of its keypoints in metres (pixel
+    /// size × depth / focal length); 0 when unknown. A query keypoint of a true match has
+    /// about this diameter × focal / depth pixels.
+    public let physicalSizes: [Float]
     let index: DescriptorIndex
 
     public var rowCount: Int { rowPoint.count }
@@ -28,6 +39,12 @@ public final class MapIndex: Sendable {
         let bytes = kind.descriptorBytes
         var positions: [Vec3] = [], rowPoint: [Int32] = [], descriptors: [UInt8] = []
         var pointRows: [(Int32, Int32)] = []
+        var viewDirections: [SIMD3<Float>] = [], viewCosineLimits: [Float] = [], physicalSizes: [Float] = []
+        var centres: [Int64: Vec3] = [:], focals: [Int64: Double] = [:]
+        for keyframe in map.keyframes {
+            centres[keyframe.id] = keyframe.center
+            focals[keyframe.id] = map.camera(id: keyframe.cameraID).map { ($0.intrinsics.fx + $0.intrinsics.fy) / 2 }
+        }
         positions.reserveCapacity(map.points.count)
         descriptors.reserveCapacity(map.observationCount * bytes)
         for point in map.points where point.position.isFinite {
@@ -41,6 +58,8 @@ public final class MapIndex: Sendable {
             guard count > 0 else { continue }
             positions.append(point.position)
             pointRows.append((start, count))
+            let (direction, cosine, size) = Self.viewing(point, centres: centres, focals: focals)
+            viewDirections.append(direction); viewCosineLimits.append(cosine); physicalSizes.append(size)
         }
         guard positions.count >= 4 else {
             throw LocalizationError.unusableMap("\(positions.count) points carry \(kind.rawValue) descriptors; localization needs at least 4 (was the map imported without images?)")
@@ -50,6 +69,44 @@ public final class MapIndex: Sendable {
         self.rowPoint = rowPoint
         self.descriptors = descriptors
         self.pointRows = pointRows
+        self.viewDirections = viewDirections
+        self.viewCosineLimits = viewCosineLimits
+        self.physicalSizes = physicalSizes
         self.index = try DescriptorIndex(kind: kind, descriptors: descriptors)
+    }
+
+    /// Widened beyond the observations' own spread: a query slightly off the capture
+    /// cameras' directions still sees the point.
+    static let viewingAngleMargin = 25.0 * Double.pi / 180
+
+    /// The point's mean viewing direction, the cosine limit for queries, and its physical
+    /// keypoint diameter (metres). Without any observing keyframe: any direction, size 0.
+    private static func viewing(_ point: MapPoint, centres: [Int64: Vec3], focals: [Int64: Double])
+        -> (SIMD3<Float>, Float, Float) {
+        var directions: [Vec3] = [], sizes: [Double] = []
+        for o in point.observations {
+            guard let c = centres[o.keyframeID] else { continue }
+            let d = c - point.position, depth = length(d)
+            guard depth > 1e-9 else { continue }
+            directions.append(d / depth)
+            if let f = focals[o.keyframeID], f > 0, o.size > 0 { sizes.append(Double(o.size) * depth / f) }
+        }
+        let sum = directions.reduce(Vec3.zero, +)
+        guard length(sum) > 1e-9 else { return (.zero, -1, 0) }
+        let mean = sum / length(sum)
+        let spread = directions.map { acos(max(-1, min(1, dot($0, mean)))) }.max() ?? 0
+        let limit = min(85 * Double.pi / 180, max(60 * Double.pi / 180, spread + viewingAngleMargin))
+        sizes.sort()
+        return (SIMD3<Float>(mean), Float(cos(limit)), sizes.isEmpty ? 0 : Float(sizes[sizes.count / 2]))
+    }
+
+    /// Whether a camera centred at `centre` views point `p` within its visible side.
+    @inline(__always)
+    func isViewable(_ p: Int, from centre: Vec3) -> Bool {
+        let limit = viewCosineLimits[p]
+        guard limit > -1 else { return true }
+        let d = centre - positions[p], n = length(d)
+        guard n > 1e-9 else { return false }
+        return Float(dot(d, Vec3(viewDirections[p])) / n) >= limit
     }
 }

@@ -68,7 +68,9 @@ public struct IntrinsicsPrior: Sendable, Equatable {
                 if required { throw ReconstructionError.badIntrinsics(file: name, reason: "missing field \"\(key)\"") }
                 return nil
             }
-            guard let n = v as? NSNumber, !(v is Bool) else {
+            // JSON true/false arrive as NSNumber too; on Linux `0 is Bool` and `1 is Bool`
+            // hold for integers as well, so booleans are told apart by their C type ("c").
+            guard let n = v as? NSNumber, String(cString: n.objCType) != "c" else {
                 throw ReconstructionError.badIntrinsics(file: name, reason: "field \"\(key)\" is not a number")
             }
             return n.doubleValue

@@ -51,6 +51,10 @@ struct BenchLocalize: ParsableCommand {
 
     @Option(help: "Huber loss scale of the final pose refinement, pixels.")
     var refinementLoss: Double = LocalizationOptions().refinementLossPixels
+    @Option(help: "Inlier tightening rounds after the guided refinement (0 = off).")
+    var tighteningRounds: Int = LocalizationOptions().tighteningRounds
+    @Option(help: "Inlier tightening: threshold as a multiple of the median inlier residual.")
+    var tighteningFactor: Double = LocalizationOptions().tighteningFactor
 
     @Flag(help: "Per query, where the error comes from: the pose from the same inliers with the map points re-triangulated from true capture poses, vs. from the map's points (needs images[] poses in the ground truth).")
     var diagnose = false
@@ -70,6 +74,8 @@ struct BenchLocalize: ParsableCommand {
         options.maxFeatures = maxFeatures
         options.guidedWindowPixels = guidedWindow
         options.refinementLossPixels = refinementLoss
+        options.tighteningRounds = tighteningRounds
+        options.tighteningFactor = tighteningFactor
         options.stretchContrast = stretchContrast
         options.siftContrastThreshold = siftContrast
         try options.validate()
@@ -147,7 +153,7 @@ struct BenchLocalize: ParsableCommand {
 
         var json: [String: Any] = [
             "map": map, "queries": views.count, "seed": seed, "repeats": repeats,
-            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
+            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
             "map_load_seconds": loadSeconds, "index_rows": localizer.index.rowCount, "map_points": localizer.index.pointCount,
             "accuracy_cold": summary(cold), "accuracy_prior": summary(tracked),
             "prior_noise_m_deg": noise, "latency_ms": speed, "per_query": lines,

@@ -26,10 +26,11 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Seed of the synthetic landmark.") var seed: UInt64 = 7
     @Option(help: "Capture views (at least 40 for the full demo).") var views: Int = 40
     @Option(help: "Query views.") var queries: Int = 20
+    @Option(help: "Audience views: frames looking at the performer, rendered, localized and scored.") var audience: Int = 12
     @Flag(help: "Print the report as one JSON object.") var json = false
 
     func validate() throws {
-        guard views >= 8, queries >= 1 else { throw ValidationError("--views must be ≥ 8 and --queries ≥ 1.") }
+        guard views >= 8, queries >= 1, audience >= 0 else { throw ValidationError("--views must be ≥ 8, --queries ≥ 1 and --audience ≥ 0.") }
     }
 
     func run() async throws {
@@ -57,6 +58,7 @@ struct Demo: AsyncParsableCommand {
         var options = ReconstructionOptions()
         options.seed = seed
         options.intrinsics = try IntrinsicsPrior.load(from: synthDir.appendingPathComponent("intrinsics.json"))
+        options.intrinsics?.distortionKnown = true   // the synthetic camera is a pinhole (older caches do not say so)
         options.showProgress = !json
         var result = try reconstruct(try PhotoCollection.scan(synthDir.appendingPathComponent("images")), options: options, name: "gate")
         let frame = try alignToPriors(&result.map, priors: try CameraPriors.load(from: gtURL), seed: seed)
@@ -143,63 +145,78 @@ struct Demo: AsyncParsableCommand {
         let poser = try CharacterPoser(asset: try GLTFAsset(contentsOf: animatedURL), name: "humanoid_walk.glb")
         let occluder = try PreviewSupport.occluder(map: map, meshPath: synthDir.appendingPathComponent("model.obj").path)
         let scene = try poser.scene(animation: 0, time: 0.5)
-        // Every localized query whose view holds the anchor is scored against the same preview
+        // Every localized view whose frame holds the anchor is scored against the same preview
         // from the ground-truth pose. Where the character is visible (at least half of it in
         // the ground-truth preview), what the viewer sees is compared: the visible silhouettes'
         // IoU and centroids. Where the building hides it, occlusion must agree. The
-        // unoccluded silhouettes' IoU over every view is reported too. The three previews with
-        // the character most visible (and one where the building hides it) are written.
-        struct Scored {
-            var name: String, estimated: PreviewResult, truth: PreviewResult
-            var silhouetteIoU: Double, visibleIoU: Double, offset: Double, centreError: Double
-            var visible: Bool { Double(truth.visiblePixels) >= 0.5 * Double(max(1, truth.silhouettePixels)) }
-        }
-        var scored: [Scored] = []
-        for (view, pose) in localized {
-            let k = view.intrinsics
+        // unoccluded silhouettes' IoU over every view is reported too.
+        func score(_ name: String, frame image: Image8, intrinsics k: CameraIntrinsics, estimate pose: Rigid3,
+                   truth: Rigid3) throws -> DemoPreviewScore? {
             guard let px = k.project(pose * anchor.position), px.x > 40, px.y > 40,
-                  px.x < Double(k.width - 40), px.y < Double(k.height - 40) else { continue }
-            let image = try Image8(contentsOf: synthDir.appendingPathComponent(view.name))
+                  px.x < Double(k.width - 40), px.y < Double(k.height - 40) else { return nil }
             let estimated = try PreviewRenderer.render(frame: image, intrinsics: k, cameraFromLandmark: pose,
                                                        landmarkFromAnchor: anchor.landmarkFromAnchor, character: scene, occluder: occluder)
-            let truthRender = try PreviewRenderer.render(frame: image, intrinsics: k, cameraFromLandmark: view.cameraFromWorldRigid,
+            let truthRender = try PreviewRenderer.render(frame: image, intrinsics: k, cameraFromLandmark: truth,
                                                          landmarkFromAnchor: anchor.landmarkFromAnchor, character: scene, occluder: occluder)
-            guard estimated.silhouettePixels > 50 else { continue }
-            let seen = truthRender.visiblePixels >= truthRender.silhouettePixels / 2
-            let (a, b) = seen ? (estimated.visibleMask, truthRender.visibleMask) : (estimated.silhouetteMask, truthRender.silhouetteMask)
-            let offset = zip2(maskCentroid(a), maskCentroid(b)).map { length($0 - $1) } ?? .nan
-            scored.append(Scored(name: (view.name as NSString).lastPathComponent, estimated: estimated, truth: truthRender,
-                                 silhouetteIoU: maskIoU(estimated.silhouetteMask, truthRender.silhouetteMask),
-                                 visibleIoU: maskIoU(estimated.visibleMask, truthRender.visibleMask), offset: offset,
-                                 centreError: distance(pose.centerOfTargetInSource, view.cameraFromWorld.rigid.centerOfTargetInSource)))
+            guard estimated.silhouettePixels > 50 else { return nil }
+            return DemoPreviewScore(name: name, estimated: estimated, truth: truthRender,
+                                    centreError: distance(pose.centerOfTargetInSource, truth.centerOfTargetInSource))
         }
-        func visibleFraction(_ r: PreviewResult) -> Double { Double(r.visiblePixels) / Double(max(1, r.silhouettePixels)) }
-        let byVisibility = scored.sorted { visibleFraction($0.estimated) > visibleFraction($1.estimated) }
-        var chosen = Array(byVisibility.prefix(3))
-        if let hidden = byVisibility.last(where: { visibleFraction($0.estimated) < 0.5 }), !chosen.contains(where: { $0.name == hidden.name }) {
-            chosen.append(hidden)
+        var scored: [DemoPreviewScore] = []
+        for (view, pose) in localized {
+            let image = try Image8(contentsOf: synthDir.appendingPathComponent(view.name))
+            if let s = try score("query_" + (view.name as NSString).lastPathComponent, frame: image, intrinsics: view.intrinsics,
+                                 estimate: pose, truth: view.cameraFromWorldRigid) { scored.append(s) }
         }
+
+        // 6b. The audience: frames from where viewers would watch the performer (DemoAudience),
+        //     rendered, localized like any query and scored the same way.
+        clock = Date()
+        let landmark = try SyntheticLandmark.make(seed: seed, options: SyntheticOptions(viewCount: views, queryCount: queries))
+        let audienceViews = try DemoAudience.views(count: audience, landmark: landmark, anchor: anchor, character: scene,
+                                                   occluder: occluder, seed: seed)
+        let audienceDir = root.appendingPathComponent("audience")
+        try? FileManager.default.removeItem(at: audienceDir)
+        try FileManager.default.createDirectory(at: audienceDir, withIntermediateDirectories: true)
+        var audienceScored: [DemoPreviewScore] = [], audienceLocalized = 0
+        for view in audienceViews {
+            let image = try landmark.render(view: view)
+            try image.write(to: root.appendingPathComponent(view.name))
+            let k = view.intrinsics
+            let r = try localizer.localize(gray: image, intrinsics: QueryIntrinsics(fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy))
+            guard let pose = r.cameraFromLandmark else { continue }
+            audienceLocalized += 1
+            if let s = try score("audience_" + (view.name as NSString).lastPathComponent, frame: image, intrinsics: k, estimate: pose,
+                                 truth: view.cameraFromWorld) { audienceScored.append(s) }
+        }
+        try GroundTruthFile(images: [], queries: audienceViews.map { GroundTruthFile.View(name: $0.name, intrinsics: $0.intrinsics,
+                                                                                          cameraFromWorld: $0.cameraFromWorld) },
+                            roof: truth.roof, mesh: nil, seed: seed)
+            .write(to: audienceDir.appendingPathComponent("ground_truth.json"))
+
+        // The previews written: the three audience views with the character largest, the
+        // query view with it most visible, and one where the building hides it.
+        var chosen = Array(audienceScored.sorted { $0.truth.silhouettePixels > $1.truth.silhouettePixels }.prefix(3))
+        if let best = scored.max(by: { $0.visibleFraction < $1.visibleFraction }), best.visible { chosen.append(best) }
+        if let hidden = scored.last(where: { !$0.visible && $0.visibleFraction < 0.5 }) { chosen.append(hidden) }
         var previews: [[String: Any]] = []
+        for old in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        where old.hasPrefix("preview_") && old.hasSuffix(".png") {
+            try? FileManager.default.removeItem(at: root.appendingPathComponent(old))
+        }
         for c in chosen {
             let out = root.appendingPathComponent("preview_\(c.name)")
             try c.estimated.image.write(to: out)
-            let iou = c.visible ? c.visibleIoU : c.silhouetteIoU
-            previews.append(["file": out.path, "silhouetteIoU": iou, "centroidOffsetPx": c.offset,
-                             "visibleFraction": visibleFraction(c.estimated)])
+            previews.append(["file": out.path, "silhouetteIoU": c.visible ? c.visibleIoU : c.silhouetteIoU,
+                             "centroidOffsetPx": c.offset, "visibleFraction": c.visibleFraction])
             say(String(format: "6. preview %@: %.0f%% of the character visible; %@ IoU %.3f, centroid offset %.2f px against the ground-truth pose",
-                       out.path, 100 * visibleFraction(c.estimated), c.visible ? "visible silhouette" : "hidden silhouette", iou, c.offset))
+                       out.path, 100 * c.visibleFraction, c.visible ? "visible silhouette" : "hidden silhouette",
+                       c.visible ? c.visibleIoU : c.silhouetteIoU, c.offset))
         }
         let visible = scored.filter(\.visible), hidden = scored.filter { !$0.visible }
-        let occlusionAgrees = hidden.filter { visibleFraction($0.estimated) < 0.5 }.count
-        let viewReports: [[String: Any]] = scored.map { v in
-            var r: [String: Any] = ["name": v.name, "visible": v.visible, "visibleIoU": v.visibleIoU]
-            r["unoccludedIoU"] = v.silhouetteIoU
-            r["centroidOffsetPx"] = v.offset
-            r["silhouettePixels"] = v.estimated.silhouettePixels
-            r["visibleFraction"] = visibleFraction(v.estimated)
-            r["localizationCentreErrorM"] = v.centreError
-            return r
-        }
+        let occlusionAgrees = hidden.filter { $0.visibleFraction < 0.5 }.count
+        let audienceVisible = audienceScored.filter(\.visible)
+        let allVisible = visible + audienceVisible
         var scores: [String: Any] = ["queries": scored.count, "visibleViews": visible.count, "hiddenViews": hidden.count]
         scores["visibleMedianIoU"] = median(visible.map(\.visibleIoU))
         scores["visibleMinIoU"] = visible.map(\.visibleIoU).min() ?? .nan
@@ -208,13 +225,28 @@ struct Demo: AsyncParsableCommand {
         scores["allViewsUnoccludedMedianIoU"] = median(scored.map(\.silhouetteIoU))
         scores["allViewsUnoccludedMinIoU"] = scored.map(\.silhouetteIoU).min() ?? .nan
         scores["allViewsMaxCentroidOffsetPx"] = scored.map(\.offset).max() ?? .nan
-        scores["views"] = viewReports
+        scores["views"] = scored.map(\.report)
         report["previewScores"] = scores
+        report["audience"] = ["views": audienceViews.count, "localized": audienceLocalized, "scored": audienceScored.count,
+                              "visibleViews": audienceVisible.count,
+                              "visibleMedianIoU": median(audienceVisible.map(\.visibleIoU)),
+                              "visibleMinIoU": audienceVisible.map(\.visibleIoU).min() ?? .nan,
+                              "maxCentroidOffsetPx": audienceVisible.map(\.offset).max() ?? .nan,
+                              "medianSilhouettePixels": median(audienceVisible.map { Double($0.truth.silhouettePixels) }),
+                              "folder": audienceDir.path, "seconds": Date().timeIntervalSince(clock),
+                              "views_scored": audienceScored.map(\.report)] as [String: Any]
+        report["visibleViews"] = ["count": allVisible.count, "medianIoU": median(allVisible.map(\.visibleIoU)),
+                                  "minIoU": allVisible.map(\.visibleIoU).min() ?? .nan,
+                                  "maxCentroidOffsetPx": allVisible.map(\.offset).max() ?? .nan]
         say(String(format: "   %d query views hold the anchor; in the %d where the character is visible: visible-silhouette IoU median %.3f (min %.3f), centroid offset ≤ %.2f px; in the %d where the building hides it: hidden in %d previews too",
                    scored.count, visible.count, median(visible.map(\.visibleIoU)), visible.map(\.visibleIoU).min() ?? .nan,
                    visible.map(\.offset).max() ?? .nan, hidden.count, occlusionAgrees))
         say(String(format: "   (unoccluded silhouettes over all %d views: IoU median %.3f, min %.3f)",
                    scored.count, median(scored.map(\.silhouetteIoU)), scored.map(\.silhouetteIoU).min() ?? .nan))
+        say(String(format: "   audience: %d views looking at the performer, %d localized; where it shows (%d): visible-silhouette IoU median %.3f (min %.3f), centroid offset ≤ %.2f px, silhouette %.0f px (median)",
+                   audienceViews.count, audienceLocalized, audienceVisible.count, median(audienceVisible.map(\.visibleIoU)),
+                   audienceVisible.map(\.visibleIoU).min() ?? .nan, audienceVisible.map(\.offset).max() ?? .nan,
+                   median(audienceVisible.map { Double($0.truth.silhouettePixels) })))
         report["previews"] = previews
         report["seconds"] = Date().timeIntervalSince(start)
         if json { print(LocalizationResult.serialize(report)) }
@@ -238,6 +270,25 @@ extension Demo {
         }
         guard let spot = best?.0 else { throw CLIError("the map has no open roof area to anchor on") }
         return spot
+    }
+}
+
+/// One preview scored against the same preview from the ground-truth pose.
+struct DemoPreviewScore {
+    var name: String, estimated: PreviewResult, truth: PreviewResult, centreError: Double
+    /// At least half of the character shows in the ground-truth preview.
+    var visible: Bool { truth.visiblePixels * 2 >= max(1, truth.silhouettePixels) }
+    var visibleFraction: Double { Double(estimated.visiblePixels) / Double(max(1, estimated.silhouettePixels)) }
+    var silhouetteIoU: Double { maskIoU(estimated.silhouetteMask, truth.silhouetteMask) }
+    var visibleIoU: Double { maskIoU(estimated.visibleMask, truth.visibleMask) }
+    /// Centroid distance of the visible silhouettes where the character shows, else of the unoccluded ones.
+    var offset: Double {
+        let (a, b) = visible ? (estimated.visibleMask, truth.visibleMask) : (estimated.silhouetteMask, truth.silhouetteMask)
+        return zip2(maskCentroid(a), maskCentroid(b)).map { length($0 - $1) } ?? .nan
+    }
+    var report: [String: Any] {
+        ["name": name, "visible": visible, "visibleIoU": visibleIoU, "unoccludedIoU": silhouetteIoU, "centroidOffsetPx": offset,
+         "silhouettePixels": truth.silhouettePixels, "visibleFraction": visibleFraction, "localizationCentreErrorM": centreError]
     }
 }
 

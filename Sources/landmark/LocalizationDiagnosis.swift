@@ -54,6 +54,17 @@ struct LocalizationDiagnosis {
             mapPoints.append(c.point); truePoints.append(x); pixels.append(c.pixel); sizes.append(c.size)
         }
         guard pixels.count >= 6 else { return nil }
+        // LANDMARK_DUMP_INLIERS=folder: one JSON file per query with every inlier (keypoint,
+        // diameter, map point, re-triangulated point) for offline analysis.
+        if let folder = ProcessInfo.processInfo.environment["LANDMARK_DUMP_INLIERS"] {
+            let rows: [[Double]] = pixels.indices.map { i in
+                [pixels[i].x, pixels[i].y, sizes[i], mapPoints[i].x, mapPoints[i].y, mapPoints[i].z,
+                 truePoints[i].x, truePoints[i].y, truePoints[i].z]
+            }
+            let name = ((view.name as NSString).lastPathComponent as NSString).deletingPathExtension
+            let data = try JSONSerialization.data(withJSONObject: ["image": view.name, "rows": rows])
+            try data.write(to: URL(fileURLWithPath: folder).appendingPathComponent("\(name).json"))
+        }
         func errors(_ pose: Rigid3) -> [String: Double] {
             ["positionErrorM": distance(pose.centerOfTargetInSource, truth.centerOfTargetInSource),
              "rotationErrorDeg": Quaternion.angleBetween(pose.rotation, truth.rotation) * 180 / .pi]

@@ -37,6 +37,9 @@ struct Register: ParsableCommand {
     @Option(help: "Local features: sift or orb.")
     var features: FeatureKind = .sift
 
+    @Option(help: "SIFT contrast threshold (0: OpenCV's 0.04; COLMAP's equivalent is about 0.02). Lower finds more, weaker features.")
+    var siftContrast: Double = 0
+
     func validate() throws {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: photos, isDirectory: &isDir), isDir.boolValue else {
@@ -51,6 +54,7 @@ struct Register: ParsableCommand {
         guard maxImageSize >= 0, maxFeatures > 0 else {
             throw ValidationError("--max-image-size must be ≥ 0 and --max-features > 0.")
         }
+        guard siftContrast >= 0, siftContrast < 1 else { throw ValidationError("--sift-contrast must be in [0, 1).") }
     }
 
     func run() throws {
@@ -59,7 +63,8 @@ struct Register: ParsableCommand {
         for w in collection.warnings { printError("warning: \(w)") }
         var options = ReconstructionOptions()
         options.seed = seed
-        options.features = FeatureOptions(kind: features, maxFeatures: maxFeatures, maxImageSize: maxImageSize)
+        options.features = FeatureOptions(kind: features, maxFeatures: maxFeatures, maxImageSize: maxImageSize,
+                                          siftContrastThreshold: siftContrast)
         if let intrinsics { options.intrinsics = try IntrinsicsPrior.load(from: URL(fileURLWithPath: intrinsics)) }
         let cameraPriors = try priors.map { try CameraPriors.load(from: URL(fileURLWithPath: $0)) }
         let outURL = URL(fileURLWithPath: out)

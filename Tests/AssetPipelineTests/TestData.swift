@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Locates `../shared/data` relative to the package root (two levels above this file's
 /// folder), or nil when it is absent (tests then skip with a message).
@@ -15,8 +16,8 @@ enum TestData {
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
     static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("landmark-asset-tests-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        // Removed when the test process exits (Support.ScratchDirectory).
+        (try? ScratchDirectory.make("landmark-asset-tests"))
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("landmark-asset-tests-\(UUID().uuidString)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 
 /// Runs the built `landmark` executable as a subprocess and captures its output.
@@ -78,9 +79,7 @@ enum CLI {
 
     /// A fresh empty folder under the temporary directory.
     static func scratch(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("CLITests-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ScratchDirectory.make("CLITests-\(label)")
     }
 
     /// Parses a JSON object printed on stdout.

@@ -1,15 +1,14 @@
 import ArgumentParser
 import Foundation
 import LandmarkMap
+import Support
 import Testing
 @testable import landmark
 
 /// `landmark info`, `export`, `import colmap`: argument validation and output, in process.
 @Suite struct MapCommandsTests {
     static func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("MapCommandsTests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ScratchDirectory.make("MapCommandsTests")
     }
 
     @Test func infoTextSaysWhenNotMetric() throws {

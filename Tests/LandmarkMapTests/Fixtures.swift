@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import Support
 @testable import LandmarkMap
 
 /// Synthetic feature maps with seeded random content, and scratch directories.
@@ -19,10 +20,7 @@ enum Fixtures {
 
     /// A fresh empty directory under the system's temporary directory.
     static func scratchDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("LandmarkMapTests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try ScratchDirectory.make("LandmarkMapTests")
     }
 
     /// The files in `directory`, hidden ones included, sorted.

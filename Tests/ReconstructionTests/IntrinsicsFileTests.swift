@@ -1,11 +1,11 @@
 import Foundation
+import Support
 import Testing
 @testable import Reconstruction
 
 @Suite struct IntrinsicsFileTests {
     func write(_ text: String, _ name: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("intrinsics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ScratchDirectory.make("intrinsics")
         let url = dir.appendingPathComponent(name)
         try Data(text.utf8).write(to: url)
         return url
@@ -24,6 +24,13 @@ import Testing
         #expect(half.fx == 400 && abs(half.cx - 255.75) < 1e-9)
     }
 
+    @Test func integerZeroAndOneAreNumbersNotBooleans() throws {
+        // A pinhole stated with integers (`landmark synth` writes this); on Linux
+        // Foundation `0 is Bool` holds for JSON integers.
+        let k = try IntrinsicsPrior.load(from: write(#"{"fx": 1, "fy": 1, "cx": 1, "cy": 1, "k1": 0, "k2": 0, "p1": 0, "p2": 1}"#, "i.json"))
+        #expect(k.fx == 1 && k.cx == 1 && k.k1 == 0 && k.p2 == 1 && k.distortionKnown)
+    }
+
     @Test(arguments: [
         ("garbage", "K.txt", "expected a 3×3 matrix"),
         ("1 0 2\n0 1 x\n0 0 1\n", "K.txt", "line 2"),
@@ -31,6 +38,7 @@ import Testing
         ("-5 0 2\n0 1 3\n0 0 1", "K.txt", "focal lengths must be positive"),
         (#"{"fx": 800, "cx": 1, "cy": 2}"#, "k.json", "missing field \"fy\""),
         (#"{"fx": "a", "fy": 1, "cx": 1, "cy": 2}"#, "k.json", "\"fx\" is not a number"),
+        (#"{"fx": 800, "fy": 800, "cx": 1, "cy": 2, "k1": true}"#, "k.json", "\"k1\" is not a number"),
     ])
     func badFilesNameTheProblem(text: String, name: String, expected: String) throws {
         let url = try write(text, name)

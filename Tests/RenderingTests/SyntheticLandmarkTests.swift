@@ -86,6 +86,7 @@ private let small = SyntheticOptions(viewCount: 10, queryCount: 3, width: 160, h
         #expect(gt.roof.pointVector == Vec3(0, 12, 0) && gt.roof.normalVector == Vec3(0, 1, 0))
         let intr = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("intrinsics.json"))) as! [String: Double]
         #expect(intr["fx"] == lm.intrinsics.fx && intr["width"] == 96 && intr["cy"] == 35.5)
+        #expect(intr["k1"] == 0 && intr["k2"] == 0 && intr["p1"] == 0 && intr["p2"] == 0)   // a stated pinhole
         let img = try Image8(contentsOf: dir.appendingPathComponent("queries/0001.png"))
         #expect(img.width == 96 && img.height == 72)
         // A second write without overwrite fails and leaves the folder as it was.

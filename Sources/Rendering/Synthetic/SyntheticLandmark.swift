@@ -179,6 +179,25 @@ public struct SyntheticLandmark: Sendable {
         return views
     }
 
+    /// A query-like view from `eye` towards `target`: a slight roll and the query views'
+    /// other time of day (sun elevation 15–70°, any azimuth, warmer or cooler light),
+    /// exposure, blur and noise, all drawn from `rng`. The demo uses it for viewers looking
+    /// at the performer.
+    public static func queryView(name: String, intrinsics k: CameraIntrinsics, eye: Vec3, target: Vec3,
+                                 rng: inout SplitMix64) -> SyntheticView {
+        let roll = Double.random(in: -0.08...0.08, using: &rng)
+        let elevation = Double.random(in: 0.26...1.2, using: &rng), azimuth = Double.random(in: 0..<(2 * .pi), using: &rng)
+        let sun = Vec3(cos(elevation) * sin(azimuth), sin(elevation), cos(elevation) * cos(azimuth))
+        let warm = Float.random(in: -0.12...0.12, using: &rng)
+        let intensity = Float.random(in: 0.45...0.9, using: &rng)
+        let light = DirectionalLight(directionToLight: sun, color: SIMD3(1 + warm, 1, 1 - warm) * intensity,
+                                     ambient: SIMD3(repeating: Float.random(in: 0.22...0.45, using: &rng)))
+        return SyntheticView(name: name, intrinsics: k, cameraFromWorld: lookAt(eye: eye, target: target, roll: roll), light: light,
+                             exposure: Float.random(in: 0.8...1.25, using: &rng),
+                             blurSigma: Float.random(in: 0.3...1.5, using: &rng),
+                             noiseSigma: Float.random(in: 2...6, using: &rng), noiseSeed: rng.next())
+    }
+
     private static func queryViews(count: Int, intrinsics k: CameraIntrinsics, solids: [(Vec3, Vec3)],
                                    rng: inout SplitMix64) -> [SyntheticView] {
         var views: [SyntheticView] = []
@@ -193,19 +212,8 @@ public struct SyntheticLandmark: Sendable {
             let inside = solids.contains { eye.x > $0.0.x - 1 && eye.x < $0.1.x + 1 && eye.y > $0.0.y - 1 && eye.y < $0.1.y + 1
                 && eye.z > $0.0.z - 1 && eye.z < $0.1.z + 1 }
             if inside { continue }
-            let roll = Double.random(in: -0.08...0.08, using: &rng)
-            // Another time of day: sun elevation 15–70°, any azimuth, warmer or cooler light.
-            let elevation = Double.random(in: 0.26...1.2, using: &rng), azimuth = Double.random(in: 0..<(2 * .pi), using: &rng)
-            let sun = Vec3(cos(elevation) * sin(azimuth), sin(elevation), cos(elevation) * cos(azimuth))
-            let warm = Float.random(in: -0.12...0.12, using: &rng)
-            let intensity = Float.random(in: 0.45...0.9, using: &rng)
-            let light = DirectionalLight(directionToLight: sun, color: SIMD3(1 + warm, 1, 1 - warm) * intensity,
-                                         ambient: SIMD3(repeating: Float.random(in: 0.22...0.45, using: &rng)))
-            views.append(SyntheticView(name: String(format: "queries/%04d.png", views.count), intrinsics: k,
-                                       cameraFromWorld: lookAt(eye: eye, target: target, roll: roll), light: light,
-                                       exposure: Float.random(in: 0.8...1.25, using: &rng),
-                                       blurSigma: Float.random(in: 0.3...1.5, using: &rng),
-                                       noiseSigma: Float.random(in: 2...6, using: &rng), noiseSeed: rng.next()))
+            views.append(queryView(name: String(format: "queries/%04d.png", views.count), intrinsics: k, eye: eye,
+                                   target: target, rng: &rng))
         }
         return views
     }

@@ -7,7 +7,7 @@ extension SyntheticLandmark {
     ///
     ///     images/0000.png …      capture views (PNG, RGB)
     ///     queries/0000.png …     query views
-    ///     intrinsics.json        {"fx","fy","cx","cy","width","height"}
+    ///     intrinsics.json        {"fx","fy","cx","cy","k1","k2","p1","p2","width","height"} (distortion 0)
     ///     model.obj, model.mtl   the mesh (OBJ, v up in vt as OBJ does) with
     ///     textures/*.png         one texture per face
     ///     ground_truth.json      see `GroundTruthFile`
@@ -35,7 +35,9 @@ extension SyntheticLandmark {
             try writeModel(to: temp)
             try renderAll(into: temp, progress: progress)
             let k = intrinsics
-            let intr: [String: Double] = ["fx": k.fx, "fy": k.fy, "cx": k.cx, "cy": k.cy,
+            // A perfect pinhole: the zero distortion is stated, so registration keeps it
+            // instead of refining k1, k2 (which fitted spurious values of ~1e-3 and bent the map).
+            let intr: [String: Double] = ["fx": k.fx, "fy": k.fy, "cx": k.cx, "cy": k.cy, "k1": 0, "k2": 0, "p1": 0, "p2": 0,
                                           "width": Double(k.width), "height": Double(k.height)]
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]
