@@ -44,6 +44,9 @@ struct AssetOptimize: AsyncParsableCommand {
     @Option(help: "Weight of texture-coordinate error against position error (bbox diagonals per UV unit); higher keeps texture mapping tighter.")
     var uvWeight: Double?
 
+    @Option(help: "Texture-aware decimation strength: triangles under base colour texture edges weigh up to 1 + 16×S in the error, so the texture stays in place there (0 turns it off).")
+    var textureDetail: Double = AssetOptimizeOptions.defaultTextureDetail
+
     @Flag(help: "Store positions, normals, tangents and UVs as normalized integers (KHR_mesh_quantization, declared required).")
     var quantize = false
 
@@ -91,6 +94,7 @@ struct AssetOptimize: AsyncParsableCommand {
         guard ext == "glb" || ext == "gltf" else { throw ValidationError("--out must end in .glb or .gltf; got '\(out)'.") }
         _ = try lodRatios()
         if let w = uvWeight, !(w >= 0) { throw ValidationError("--uv-weight must be ≥ 0, e.g. 4; got \(w).") }
+        if !(textureDetail >= 0 && textureDetail.isFinite) { throw ValidationError("--texture-detail must be ≥ 0, e.g. 4 (0 turns it off); got \(textureDetail).") }
         if bake && atlas == nil { throw ValidationError("--bake needs --atlas N (the atlas resolution), e.g. --atlas 2048 --bake.") }
         if let m = maxTextureSize, m < 1 { throw ValidationError("--max-texture-size must be at least 1, e.g. 2048; got \(m).") }
         guard (1...100).contains(jpegQuality) else { throw ValidationError("--jpeg-quality must be 1…100, e.g. 90; got \(jpegQuality).") }
@@ -135,7 +139,8 @@ struct AssetOptimize: AsyncParsableCommand {
                                            maxError: error ?? AssetOptimize.defaultMaxError)
         decimation.lockBorders = lockBorders
         if let uvWeight { decimation.uvWeight = uvWeight }
-        let options = AssetOptimizeOptions(decimation: decimation, lodRatios: try lodRatios())
+        var options = AssetOptimizeOptions(decimation: decimation, lodRatios: try lodRatios())
+        options.textureDetail = textureDetail
         var (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)
         if let atlasSize {
             let step = try applyAtlas(original: asset, optimized: optimized, resolution: atlasSize, bake: bakeAtlas)

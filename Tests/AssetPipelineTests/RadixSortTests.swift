@@ -5,11 +5,12 @@ import Testing
 
 @Suite struct RadixSortTests {
     /// Sorts keys (with their values) through the unsafe API and returns both.
-    func radixSorted(_ keys: [Float], _ values: [UInt64]) -> ([Float], [UInt64]) {
+    func radixSorted(_ keys: [Float], _ values: [UInt64], significantBits: Int = 32) -> ([Float], [UInt64]) {
         var k = keys, v = values
         k.withUnsafeMutableBufferPointer { kb in
             v.withUnsafeMutableBufferPointer { vb in
-                RadixSort.sort(count: kb.count, keys: kb.baseAddress!, values: vb.baseAddress!)
+                RadixSort.sort(count: kb.count, keys: kb.baseAddress!, values: vb.baseAddress!,
+                               significantBits: significantBits)
             }
         }
         return (k, v)
@@ -38,6 +39,18 @@ import Testing
         let (k, v) = radixSorted(keys, (0..<keys.count).map { UInt64($0) })
         #expect(k == keys.sorted())
         #expect(Set(v).count == keys.count)   // a permutation of the indices
+        #expect((0..<k.count).allSatisfy { keys[Int(v[$0])] == k[$0] })
+    }
+
+    @Test func sortsOnTheTopSixteenBitsWhenAsked() {
+        // The decimator's setting: keys come out ordered by their top 16 bits (sign, exponent,
+        // 7 mantissa bits), each still paired with its value.
+        var rng = SplitMix64(seed: 5)
+        let keys = (0..<50_000).map { _ in Float(Double(rng.next() >> 11) / Double(1 << 53)) * 1000 }
+        let (k, v) = radixSorted(keys, (0..<keys.count).map { UInt64($0) }, significantBits: 16)
+        let top = k.map { $0.bitPattern >> 16 }
+        #expect(zip(top, top.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(Set(v).count == keys.count)
         #expect((0..<k.count).allSatisfy { keys[Int(v[$0])] == k[$0] })
     }
 

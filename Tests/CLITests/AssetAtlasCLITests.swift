@@ -44,6 +44,15 @@ import Testing
                           out: out, mentions: "m.obj: vertex 2 has a NaN or infinite texture coordinate")
     }
 
+    @Test func aNegativeTextureDetailIsRefused() throws {
+        let dir = try CLI.scratch("texture-detail")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try Self.writeOBJ(in: dir, mtlTexture: nil)
+        let out = dir.appendingPathComponent("out.glb")
+        try expectRefused(["asset", "optimize", input.path, "--ratio", "0.5", "--texture-detail=-1", "--out", out.path],
+                          out: out, mentions: "--texture-detail must be ≥ 0")
+    }
+
     @Test func renderComparisonPrintsSixViews() throws {
         let dir = try CLI.scratch("atlas-render")
         defer { try? FileManager.default.removeItem(at: dir) }

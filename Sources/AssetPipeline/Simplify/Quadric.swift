@@ -34,7 +34,7 @@ struct Quadric {
 
     /// The minimizer of Q (solves A p = −b), or nil when A is near-singular (flat or
     /// straight regions, where any point on a plane or line is optimal).
-    func minimizer() -> SIMD3<Double>? {
+    @inline(__always) func minimizer() -> SIMD3<Double>? {
         let m00 = a00, m11 = a11, m22 = a22
         let m01 = a01, m02 = a02, m12 = a12
         let c00 = m11 * m22 - m12 * m12, c01 = m02 * m12 - m01 * m22, c02 = m01 * m12 - m02 * m11

@@ -19,16 +19,24 @@ enum RadixSort {
     ///   - keys: non-negative (or ±0) keys, finite or +∞. NaN and negative keys sort after +∞
     ///     (their sign bit makes them the largest); callers must not pass them.
     ///   - values: the payload of each key.
-    static func sort(count n: Int, keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<UInt64>) {
+    ///   - significantBits: 32 sorts exactly; fewer (8, 16 or 24) sorts by the top bits only,
+    ///     leaving keys that agree in them in an unspecified order: 16 bits (sign, exponent and
+    ///     7 mantissa bits) order keys that differ by more than 1/128 of their value.
+    static func sort(count n: Int, keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<UInt64>,
+                     significantBits: Int = 32) {
         guard n > 1 else { return }
+        precondition([8, 16, 24, 32].contains(significantBits), "significantBits must be 8, 16, 24 or 32")
         let bits = UnsafeMutableRawPointer(keys).assumingMemoryBound(to: UInt32.self)
-        let table = UnsafeMutablePointer<Int>.allocate(capacity: 4 * 2 * 256)   // per level: next, end
+        let table = UnsafeMutablePointer<Int>.allocate(capacity: 4 * levelStride)   // per level: next, end, bounds
         defer { table.deallocate() }
-        sortRange(bits, values, 0, n, shift: 24, table: table)
+        sortRange(bits, values, 0, n, shift: 24, lastShift: UInt32(32 - significantBits), table: table)
     }
 
+    /// Scratch per recursion level: bucket heads (256), bucket ends (256), bucket bounds (257).
+    private static let levelStride = 256 + 256 + 257
+
     private static func sortRange(_ keys: UnsafeMutablePointer<UInt32>, _ values: UnsafeMutablePointer<UInt64>,
-                                  _ lo: Int, _ hi: Int, shift: UInt32, table: UnsafeMutablePointer<Int>) {
+                                  _ lo: Int, _ hi: Int, shift: UInt32, lastShift: UInt32, table: UnsafeMutablePointer<Int>) {
         if hi - lo <= 32 {
             insertionSort(keys, values, lo, hi)
             return
@@ -54,13 +62,13 @@ enum RadixSort {
                 next[b] += 1
             }
         }
-        guard shift > 0 else { return }
-        // `end` is reused by the recursion (the next level's table), so copy the bounds.
-        var bounds = [Int](repeating: 0, count: 257)
+        guard shift > lastShift else { return }
+        // The bounds live in this level's table (the recursion uses the next level's).
+        let bounds = table + 512
         bounds[0] = lo
         for b in 0..<256 { bounds[b + 1] = end[b] }
         for b in 0..<256 where bounds[b + 1] - bounds[b] > 1 {
-            sortRange(keys, values, bounds[b], bounds[b + 1], shift: shift - 8, table: table + 512)
+            sortRange(keys, values, bounds[b], bounds[b + 1], shift: shift - 8, lastShift: lastShift, table: table + levelStride)
         }
     }
 
