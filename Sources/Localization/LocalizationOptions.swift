@@ -69,6 +69,8 @@ public struct LocalizationOptions: Sendable, Equatable {
     public var tighteningRounds: Int = 3
     public var tighteningFactor: Double = 1.5
     public var minTightThresholdPixels: Double = 0.75
+    /// Narrowing needs at least this many inliers (a weaker pose is left as fitted).
+    public var minInliersToTighten: Int = 150
 
     public init() {}
 
