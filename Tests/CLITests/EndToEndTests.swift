@@ -71,11 +71,8 @@ import Testing
             let centre = try #require(CLI.doubles(inverse["translation"]))
             let estimated = GroundTruthFile.Pose(rotation: rotation, translation: translation)
             #expect(PoseMath.distance(PoseMath.centre(estimated), centre) < 1e-4, "landmarkFromCamera inverts cameraFromLandmark")
-            // The bar is statistical (≥ 95 % of queries within 5 cm); a weak query (query 2
-            // here: ~90 inliers on one façade) lands 2–6 cm off depending on the run's map.
-            // Any pose answered must be close; a wrong one would be metres off.
             let error = PoseMath.distance(centre, PoseMath.centre(truth.cameraFromWorld))
-            #expect(error < 0.10, "\(truth.name): camera centre off by \(error) m")
+            #expect(error < 0.05, "\(truth.name): camera centre off by \(error) m")
             let angle = PoseMath.angleDegrees(rotation, truth.cameraFromWorld.rotation)
             #expect(angle < 0.5, "\(truth.name): rotation off by \(angle)°")
             #expect((object["inliers"] as? Int ?? 0) >= 30)
