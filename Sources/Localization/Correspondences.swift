@@ -59,9 +59,11 @@ func priorWindowRadius(_ options: LocalizationOptions, width: Int, height: Int) 
 /// with the query keypoints within `radius` pixels of its projection. The distance to a
 /// keypoint is the smallest over the point's observation descriptors; the best keypoint
 /// must pass the ratio test against the second best in the window. Each keypoint then keeps
-/// only its closest point, so one keypoint votes once.
+/// only its closest point, so one keypoint votes once. Matches farther than `maxDistance`
+/// in descriptor space are dropped.
 func matchInWindows(_ features: FeatureSet, index: MapIndex, cameraFromLandmark pose: Rigid3,
-                    intrinsics: CameraIntrinsics, radius: Double, ratio: Float) -> [Correspondence] {
+                    intrinsics: CameraIntrinsics, radius: Double, ratio: Float,
+                    maxDistance: Float = .infinity) -> [Correspondence] {
     let cell = max(8.0, radius)
     let cols = Int((Double(features.imageWidth) / cell).rounded(.up)) + 1
     let rowsCount = Int((Double(features.imageHeight) / cell).rounded(.up)) + 1
@@ -122,7 +124,7 @@ func matchInWindows(_ features: FeatureSet, index: MapIndex, cameraFromLandmark 
                             }
                         }
                     }
-                    guard bestKeypoint >= 0, !(second.isFinite && best > ratio * second) else { continue }
+                    guard bestKeypoint >= 0, best <= maxDistance, !(second.isFinite && best > ratio * second) else { continue }
                     if let existing = bestForKeypoint[bestKeypoint], existing.distance <= best { continue }
                     bestForKeypoint[bestKeypoint] = Correspondence(keypoint: bestKeypoint, point: p, distance: best)
                 }

@@ -16,9 +16,16 @@ func refineWithGuidedMatches(_ start: PoseHypothesis, correspondences: [Correspo
                              index: MapIndex, options: LocalizationOptions,
                              refineFocal: Bool) -> (hypothesis: PoseHypothesis, correspondences: [Correspondence]) {
     var best = start, bestCorrespondences = correspondences
+    // What a true match's descriptor distance looks like in this frame (its lighting, blur
+
+    // passes the ratio test trivially, so this is the check that remains for it.
+    let inlierDistances = correspondences.indices.filter { start.inliers[$0] }.map { correspondences[$0].distance }.sorted()
+    let maxDistance = inlierDistances.isEmpty ? Float.infinity
+        : 1.25 * inlierDistances[min(inlierDistances.count - 1, inlierDistances.count * 95 / 100)]
     for _ in 0..<(options.guidedWindowPixels > 0 ? options.guidedRounds : 0) {
         let guided = matchInWindows(features, index: index, cameraFromLandmark: best.cameraFromLandmark,
-                                    intrinsics: best.intrinsics, radius: options.guidedWindowPixels, ratio: options.ratio)
+                                    intrinsics: best.intrinsics, radius: options.guidedWindowPixels, ratio: options.ratio,
+                                    maxDistance: maxDistance)
         // The previous inliers that the windows did not reproduce stay in (keypoint and
         // point each used once).
         var usedKeypoints = Set(guided.map(\.keypoint)), usedPoints = Set(guided.map(\.point))
