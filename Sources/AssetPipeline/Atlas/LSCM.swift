@@ -54,12 +54,12 @@ func chartVertices(_ faces: [Int32], _ topo: AtlasTopology, scratch: inout [Int3
             }
         }
     }
-    var localOfRoot = [Int32: Int32]()
+    var localOfRoot = [Int32](repeating: -1, count: faces.count * 3)
     var vertices: [Int32] = []
     var local = [Int32](repeating: 0, count: faces.count * 3)
     for c in 0..<(faces.count * 3) {
-        let r = find(Int32(c))
-        if let l = localOfRoot[r] { local[c] = l } else {
+        let r = Int(find(Int32(c)))
+        if localOfRoot[r] >= 0 { local[c] = localOfRoot[r] } else {
             let l = Int32(vertices.count)
             localOfRoot[r] = l
             vertices.append(topo.corners[3 * Int(faces[c / 3]) + c % 3])
