@@ -71,6 +71,45 @@ import Testing
         #expect(baked.metallicRoughness?.pixels[1] == 255 && baked.metallicRoughness?.pixels[2] == 255)
     }
 
+    @Test func theNearestHitAlongTheNormalWinsOverACloserLayerFromTheCage() throws {
+        // Two parallel unit squares, z = 0 (facing +z) and z = 0.02 (facing +z): from a point
+        // just above the lower one, the line along +z meets the lower square 0.001 away and the
+        // upper one 0.019 away; the first hit from a cage at +0.05 would be the upper one.
+        let positions: [Vec3] = [Vec3(0, 0, 0), Vec3(1, 0, 0), Vec3(1, 1, 0), Vec3(0, 1, 0),
+                                 Vec3(0, 0, 0.02), Vec3(1, 0, 0.02), Vec3(1, 1, 0.02), Vec3(0, 1, 0.02)]
+        let indices: [UInt32] = [0, 1, 2, 0, 2, 3, 4, 5, 6, 4, 6, 7]
+        let bvh = SurfaceBVH(positions: positions, indices: indices)
+        let origin = Vec3(0.3, 0.6, 0.001), up = Vec3(0, 0, 1)
+        let nearest = try #require(bvh.intersectNearest(origin: origin, direction: up, maxDistance: 0.05))
+        #expect(nearest.triangle < 2)
+        #expect(abs(nearest.t + 0.001) < 1e-12)
+        let fromCage = try #require(bvh.intersect(origin: origin + up * 0.05, direction: -up, tMin: 0, tMax: 0.1))
+        #expect(fromCage.triangle >= 2)
+        // Facing: only triangles whose normal agrees count; none within reach facing down.
+        #expect(bvh.intersectNearest(origin: origin, direction: up, maxDistance: 0.05, facing: -up) == nil)
+        #expect(bvh.intersectNearest(origin: origin, direction: up, maxDistance: 0.0005) == nil)
+    }
+
+    @Test func bakingAPanelUnderAnotherPartKeepsThePanelsOwnColour() throws {
+        // Source: a red square at z = 0 and a green one 1 % of the diagonal in front of it
+        // (within the 2 % cage). Target: the red square alone. Every texel must stay red.
+        let positions: [Vec3] = [Vec3(0, 0, 0), Vec3(1, 0, 0), Vec3(1, 1, 0), Vec3(0, 1, 0),
+                                 Vec3(0, 0, 0.015), Vec3(1, 0, 0.015), Vec3(1, 1, 0.015), Vec3(0, 1, 0.015)]
+        let indices: [UInt32] = [0, 1, 2, 0, 2, 3, 4, 5, 6, 4, 6, 7]
+        var red = BakeMaterial(), green = BakeMaterial()
+        red.baseColorFactor = SIMD4(1, 0, 0, 1); green.baseColorFactor = SIMD4(0, 1, 0, 1)
+        let source = BakeSource(positions: positions, indices: indices, materialOfTriangle: [0, 0, 1, 1], materials: [red, green])
+        let uvs = positions[0..<4].map { SIMD2($0.x, 1 - $0.y) }
+        let target = BakeTarget(positions: Array(positions[0..<4]), indices: [0, 1, 2, 0, 2, 3], uvs: uvs)
+        var options = BakeOptions()
+        options.resolution = 32
+        options.bakeNormal = false; options.bakeMetallicRoughness = false; options.bakeEmissive = false
+        let baked = try bakeTextures(source: source, target: target, options: options)
+        let base = try #require(baked.baseColor)
+        #expect(baked.covered.allSatisfy { $0 })
+        #expect(stride(from: 0, to: base.pixels.count, by: 3).allSatisfy { base.pixels[$0] == 255 && base.pixels[$0 + 1] == 0 })
+    }
+
     @Test func bakingOntoANewAtlasKeepsTheColours() throws {
         // Source: a 4×4 plane whose UVs span a colour gradient; target: the same plane re-unwrapped.
         let mesh = AtlasFixtures.plane(4)

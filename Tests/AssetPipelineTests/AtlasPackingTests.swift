@@ -92,4 +92,35 @@ import Testing
         #expect(atlas.report.flippedTriangles == 0)
         #expect(atlas.report.utilization > 0.4)
     }
+
+    @Test func outlineFootprintEqualsTheConservativeRasterOfEveryTriangle() {
+        // A fan of random triangles around a centre (one chart): the column and row profiles
+        // built from the outline edges must equal those of all triangles, rasterized one by one.
+        var rng = SplitMix64(seed: 11)
+        var uvs: [SIMD2<Double>] = [SIMD2(5, 5)]
+        let k = 23
+        for i in 0..<k {
+            let angle = 2 * Double.pi * Double(i) / Double(k)
+            let r = 2 + 3 * Double(rng.next() % 1000) / 1000
+            uvs.append(SIMD2(5 + r * cos(angle), 5 + r * sin(angle)))
+        }
+        var triangles: [Int32] = []
+        for i in 0..<k { triangles += [0, Int32(1 + i), Int32(1 + (i + 1) % k)] }
+        let chart = PackingChart(uvs: uvs, triangles: triangles)
+        #expect(chart.outline.count == k)
+        for density in [0.7, 1.9, 3.3] {
+            let fp = chartFootprint(chart, density: density, gutter: 0)
+            var bottom = [Int32](repeating: .max, count: fp.width), top = [Int32](repeating: -1, count: fp.width)
+            var left = [Int32](repeating: .max, count: fp.height), right = [Int32](repeating: -1, count: fp.height)
+            for t in 0..<k {
+                let p = (0..<3).map { uvs[Int(triangles[3 * t + $0])] * density + Double(fp.margin) }
+                rasterizeConservative(p[0], p[1], p[2], width: fp.width, height: fp.height) { x, y in
+                    bottom[x] = min(bottom[x], Int32(y)); top[x] = max(top[x], Int32(y))
+                    left[y] = min(left[y], Int32(x)); right[y] = max(right[y], Int32(x))
+                }
+            }
+            #expect(fp.bottom[0] == bottom && fp.top[0] == top, "columns at density \(density)")
+            #expect(fp.rowLeft[0] == left && fp.rowRight[0] == right, "rows at density \(density)")
+        }
+    }
 }

@@ -7,7 +7,9 @@
 // residual vanishes exactly for orientation-preserving similarities, so minimizing its sum of
 // squares gives the most conformal map; two pinned vertices (the farthest pair, found by a
 // double sweep) remove the similarity freedom. The real 2F × 2V system (pins moved to the
-// right-hand side) is solved by cvb_sparse_least_squares (Eigen, normal equations + LDLᵀ).
+// right-hand side) is solved through its normal equations, assembled here block by block and
+// factored by cvb_sparse_symmetric_solve (Eigen SimplicialLDLT), with cvb_sparse_least_squares
+// (LDLᵀ, then QR) as the fallback.
 import CVBridge
 import Geometry
 
@@ -52,12 +54,12 @@ func chartVertices(_ faces: [Int32], _ topo: AtlasTopology, scratch: inout [Int3
             }
         }
     }
-    var localOfRoot = [Int32: Int32]()
+    var localOfRoot = [Int32](repeating: -1, count: faces.count * 3)
     var vertices: [Int32] = []
     var local = [Int32](repeating: 0, count: faces.count * 3)
     for c in 0..<(faces.count * 3) {
-        let r = find(Int32(c))
-        if let l = localOfRoot[r] { local[c] = l } else {
+        let r = Int(find(Int32(c)))
+        if localOfRoot[r] >= 0 { local[c] = localOfRoot[r] } else {
             let l = Int32(vertices.count)
             localOfRoot[r] = l
             vertices.append(topo.corners[3 * Int(faces[c / 3]) + c % 3])
@@ -97,37 +99,82 @@ func lscmParameterize(_ faces: [Int32], _ topo: AtlasTopology, chart: Int, scrat
     var free: Int32 = 0
     for v in 0..<vCount where v != pinA && v != pinB { column[v] = free; free += 2 }
 
-    var triplets: [cvb_triplet] = []
-    triplets.reserveCapacity(faces.count * 12)
-    var rhs = [Double](repeating: 0, count: faces.count * 2)
+    // Per triangle: the scaled weights W_j (a_j + i b_j) and the residual's pinned part.
     let pinAUV = SIMD2<Double>(0, 0), pinBUV = SIMD2<Double>(best, 0)
+    var weights = [SIMD2<Double>](repeating: .zero, count: faces.count * 3)
+    var pinned = [SIMD2<Double>](repeating: .zero, count: faces.count)     // −Σ_pins W_j U_j (re, im)
+    var valid = [Bool](repeating: false, count: faces.count)
     for i in 0..<faces.count {
         let l0 = Int(local[3 * i]), l1 = Int(local[3 * i + 1]), l2 = Int(local[3 * i + 2])
         let (z0, z1, z2) = localFrame(pos[l0], pos[l1], pos[l2])
         let dT = 2 * signedArea(z0, z1, z2)
         guard dT > 0 else { continue }
+        valid[i] = true
         let s = 1 / dT.squareRoot()
-        let rowRe = Int32(2 * i), rowIm = Int32(2 * i + 1)
+        weights[3 * i] = (z2 - z1) * s; weights[3 * i + 1] = (z0 - z2) * s; weights[3 * i + 2] = (z1 - z0) * s
         for j in 0..<3 {
-            // W_j = z_{j+2} − z_{j+1}
-            let (lj, w): (Int, SIMD2<Double>) = j == 0 ? (l0, (z2 - z1) * s) : j == 1 ? (l1, (z0 - z2) * s) : (l2, (z1 - z0) * s)
-            let a = w.x, b = w.y
+            let lj = Int(local[3 * i + j])
+            guard lj == pinA || lj == pinB else { continue }
+            let p = lj == pinA ? pinAUV : pinBUV, w = weights[3 * i + j]
             // (a + ib)(u + iv) = (a u − b v) + i (b u + a v)
-            if lj == pinA || lj == pinB {
-                let p = lj == pinA ? pinAUV : pinBUV
-                rhs[Int(rowRe)] -= a * p.x - b * p.y
-                rhs[Int(rowIm)] -= b * p.x + a * p.y
-            } else {
-                let cu = column[lj], cv = column[lj] + 1
-                triplets.append(cvb_triplet(row: rowRe, col: cu, value: a))
-                triplets.append(cvb_triplet(row: rowRe, col: cv, value: -b))
-                triplets.append(cvb_triplet(row: rowIm, col: cu, value: b))
-                triplets.append(cvb_triplet(row: rowIm, col: cv, value: a))
+            pinned[i] -= SIMD2(w.x * p.x - w.y * p.y, w.y * p.x + w.x * p.y)
+        }
+    }
+    // Normal equations AᵀA x = Aᵀb assembled directly, upper triangle only. Row pair of a
+    // triangle: Re = Σ a_j u_j − b_j v_j, Im = Σ b_j u_j + a_j v_j; the block of free corners
+    // (j, k) is [[p, q], [−q, p]] with p = a_j a_k + b_j b_k, q = b_j a_k − a_j b_k.
+    var upper: [cvb_triplet] = []
+    upper.reserveCapacity(faces.count * 18)
+    var atb = [Double](repeating: 0, count: Int(free))
+    for i in 0..<faces.count where valid[i] {
+        let r = pinned[i]
+        for j in 0..<3 {
+            let cj = column[Int(local[3 * i + j])]
+            guard cj >= 0 else { continue }
+            let wj = weights[3 * i + j]
+            atb[Int(cj)] += wj.x * r.x + wj.y * r.y
+            atb[Int(cj) + 1] += -wj.y * r.x + wj.x * r.y
+            let d = wj.x * wj.x + wj.y * wj.y
+            upper.append(cvb_triplet(row: cj, col: cj, value: d))
+            upper.append(cvb_triplet(row: cj + 1, col: cj + 1, value: d))
+            for k in 0..<3 where k != j {
+                let ck = column[Int(local[3 * i + k])]
+                guard ck > cj else { continue }
+                let wk = weights[3 * i + k]
+                let p = wj.x * wk.x + wj.y * wk.y, q = wj.y * wk.x - wj.x * wk.y
+                upper.append(cvb_triplet(row: cj, col: ck, value: p))
+                upper.append(cvb_triplet(row: cj, col: ck + 1, value: q))
+                upper.append(cvb_triplet(row: cj + 1, col: ck, value: -q))
+                upper.append(cvb_triplet(row: cj + 1, col: ck + 1, value: p))
             }
         }
     }
-    let solved = sparseLeastSquares(rows: faces.count * 2, columns: Int(free), entries: triplets, rhs: rhs)
-    guard let x = solved.x else { throw AtlasError.solverFailed(chart: chart, message: solved.message) }
+    var x = [Double](repeating: 0, count: Int(free))
+    let status = upper.withUnsafeBufferPointer { t in
+        cvb_sparse_symmetric_solve(free, t.baseAddress, Int64(t.count), atb, &x)
+    }
+    if status != CVB_OK {
+        // Not positive definite (e.g. a part of the chart with no pin): least squares on A,
+        // whose solver falls back to QR.
+        var triplets: [cvb_triplet] = []
+        triplets.reserveCapacity(faces.count * 12)
+        var rhs = [Double](repeating: 0, count: faces.count * 2)
+        for i in 0..<faces.count where valid[i] {
+            rhs[2 * i] = pinned[i].x; rhs[2 * i + 1] = pinned[i].y
+            for j in 0..<3 {
+                let c = column[Int(local[3 * i + j])]
+                guard c >= 0 else { continue }
+                let a = weights[3 * i + j].x, b = weights[3 * i + j].y
+                triplets.append(cvb_triplet(row: Int32(2 * i), col: c, value: a))
+                triplets.append(cvb_triplet(row: Int32(2 * i), col: c + 1, value: -b))
+                triplets.append(cvb_triplet(row: Int32(2 * i + 1), col: c, value: b))
+                triplets.append(cvb_triplet(row: Int32(2 * i + 1), col: c + 1, value: a))
+            }
+        }
+        let solved = sparseLeastSquares(rows: faces.count * 2, columns: Int(free), entries: triplets, rhs: rhs)
+        guard let xs = solved.x else { throw AtlasError.solverFailed(chart: chart, message: solved.message) }
+        x = xs
+    }
     var uvs = [SIMD2<Double>](repeating: .zero, count: vCount)
     for v in 0..<vCount {
         if v == pinA { uvs[v] = pinAUV } else if v == pinB { uvs[v] = pinBUV } else { uvs[v] = SIMD2(x[Int(column[v])], x[Int(column[v]) + 1]) }

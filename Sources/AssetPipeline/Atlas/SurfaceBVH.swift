@@ -91,6 +91,41 @@ public struct SurfaceBVH: Sendable {
         return best
     }
 
+    /// The intersection of the line `origin + t·direction`, t in [−maxDistance, maxDistance],
+    /// nearest to `origin` (smallest |t|), or nil. With `facing`, only triangles whose geometric
+    /// normal (counter-clockwise winding) has a positive dot product with it count. `direction`
+    /// should be a unit vector for |t| to be a distance.
+    ///
+    /// This is the baker's query: a texel's point on the target surface looks along its normal,
+    /// both ways, for the source surface closest to it, so that another part of the model lying
+    /// within the cage distance (a panel over a ring, a pin in a slot) is not taken instead.
+    public func intersectNearest(origin: Vec3, direction: Vec3, maxDistance: Double, facing: Vec3? = nil) -> SurfaceHit? {
+        guard !order.isEmpty, maxDistance > 0 else { return nil }
+        let inv = Vec3(1 / direction.x, 1 / direction.y, 1 / direction.z)
+        var best: SurfaceHit? = nil
+        var limit = maxDistance
+        var stack: [Int32] = [0]
+        stack.reserveCapacity(64)
+        while let n = stack.popLast() {
+            let node = nodes[Int(n)]
+            guard slabHit(node.lo, node.hi, origin, inv, -limit, limit) else { continue }
+            if node.count > 0 {
+                for i in Int(node.first)..<Int(node.first + node.count) {
+                    let t = Int(order[i])
+                    guard let h = rayTriangle(t, origin, direction, -limit, limit), abs(h.t) < limit || best == nil else { continue }
+                    if let facing {
+                        let a = positions[Int(indices[3 * t])], b = positions[Int(indices[3 * t + 1])], c = positions[Int(indices[3 * t + 2])]
+                        guard dot(cross(b - a, c - a), facing) > 0 else { continue }
+                    }
+                    best = h; limit = abs(h.t)
+                }
+            } else {
+                stack.append(node.first); stack.append(n + 1)
+            }
+        }
+        return best
+    }
+
     /// The closest point of the surface to `point` (t is its distance), or nil for an empty mesh.
     public func closestPoint(to point: Vec3, maxDistance: Double = .infinity) -> SurfaceHit? {
         guard !order.isEmpty else { return nil }

@@ -1,8 +1,9 @@
 // Texture re-baking onto a new UV atlas ("transfer" baking, as in xNormal or Blender's selected-
 // to-active bake): for every texel of the target atlas, the texel's point and normal on the
-// target surface are found by rasterizing the target triangles in UV space; a ray from a cage
-// (the point pushed out along the normal by the cage distance) is cast back along the normal
-// against a BVH over the source surface, falling back to the closest source point; the source
+// target surface are found by rasterizing the target triangles in UV space; the line along the
+// texel's normal is intersected with a BVH over the source surface and the hit nearest to the
+// texel within the cage distance (either side; same-facing source triangles first) is taken,
+// falling back to the closest source point; the source
 // material is sampled there (bilinear, repeat) and the source's shading normal is written in the
 // target's tangent frame. Gutters are filled last (see TextureDilation.swift).
 import Geometry
@@ -186,8 +187,13 @@ public func bakeTextures(source: BakeSource, target: BakeTarget, options: BakeOp
                     let interp = normalize(tn[i0] * w0 + tn[i1] * w1 + tn[i2] * w2)
                     if interp.isFinite && dot(interp, interp) > 0.5 { nrm = interp }
                 }
-                // Find the source point: from the cage inward, then the closest point.
-                var hit = bvh.intersect(origin: point + nrm * cage, direction: -nrm, tMin: 0, tMax: 2 * cage)
+                // Find the source point: the hit along the normal line nearest to the texel's
+                // point within the cage distance on either side, on a source triangle facing
+                // the same way, else on any, else the closest point. (The first hit from the
+                // cage inward took another part lying within the cage, e.g. a ring in front
+                // of a panel's bevel on DamagedHelmet.)
+                var hit = bvh.intersectNearest(origin: point, direction: nrm, maxDistance: cage, facing: faceNormal)
+                    ?? bvh.intersectNearest(origin: point, direction: nrm, maxDistance: cage)
                 if hit != nil { result.rayHits += 1 } else {
                     hit = bvh.closestPoint(to: point)
                     if hit != nil { result.closestPointFallbacks += 1 }

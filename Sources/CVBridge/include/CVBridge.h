@@ -321,6 +321,19 @@ cvb_status cvb_sparse_least_squares(int32_t rows, int32_t cols, const cvb_triple
                                     int64_t triplet_count, const double *rhs,
                                     cvb_sparse_method method, double *x, double *residual_norm);
 
+/// Symmetric positive definite sparse solve: x = S⁻¹ b, S given by the entries of its upper
+/// triangle (row ≤ col; duplicates are summed; entries below the diagonal are an error), by
+/// Eigen's SimplicialLDLT (AMD ordering). For callers that assemble normal equations AᵀA
+/// themselves (LSCM: one 6×6 block per triangle), which skips forming A and the product.
+/// @return CVB_INVALID_ARGUMENT for a NULL pointer, n < 1, an index out of range or below the
+///   diagonal, or a non-finite value; CVB_ESTIMATION_FAILED when S is not numerically positive
+///   definite (the caller may fall back to cvb_sparse_least_squares, which tries QR).
+/// @param n the size of S (n ≥ 1).
+/// @param upper count entries of S's upper triangle, any order; borrowed.
+/// @param rhs n values of b; borrowed.
+/// @param x n values, written on success (caller-owned).
+cvb_status cvb_sparse_symmetric_solve(int32_t n, const cvb_triplet *upper, int64_t count, const double *rhs, double *x);
+
 #ifdef __cplusplus
 }
 #endif
