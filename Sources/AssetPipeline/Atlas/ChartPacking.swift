@@ -599,8 +599,9 @@ func packCharts(_ charts: [PackingChart], resolution n: Int, gutter: Int, allowR
         if let r = attempt(mid, heightLimit: n, bottomLeft: false) { lo = mid; best = (mid, r.footprints, r.placements, r.height) } else { hi = mid }
     }
     // 3. Bottom-left fill reuses the holes the horizon leaves, so it fits a few per cent more
-    //    density: 3 % + 2.5 % more first (it usually fits: one packing instead of two), else 3 %.
-    for factor in [1.03 * 1.025, 1.03] {
+    //    density: 8 % more first (armadillo 20k fits it: +2.5 points of utilization), else
+    //    3 % + 2.5 %, else 3 %.
+    for factor in [1.08, 1.03 * 1.025, 1.03] {
         if let r = attempt(best.density * factor, heightLimit: n, bottomLeft: true) {
             best = (best.density * factor, r.footprints, r.placements, r.height)
             break
