@@ -98,5 +98,7 @@ import Testing
         #expect(invalid.stderr.contains("views"), "\(invalid.summary)")
         let format = try CLI.run(["export", "x.landmark", "--format", "obj", "--out", "x"])
         #expect(format.status == 64 && format.stderr.contains("obj"), "\(format.summary)")
+        let contrast = try CLI.run(["register", try CLI.scratch("c").path, "--out", "x.landmark", "--sift-contrast", "-0.5"])
+        #expect(contrast.status == 64 && contrast.stderr.contains("--sift-contrast"), "\(contrast.summary)")
     }
 }
