@@ -23,6 +23,7 @@ struct BenchRegister: ParsableCommand {
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Longer-side limit for extraction (0: full resolution).") var maxImageSize: Int = 1600
     @Option(help: "Features per photo.") var maxFeatures: Int = 8192
+    @Option(help: "SIFT contrast threshold (0: OpenCV's 0.04).") var siftContrast: Double = 0
     @Option(help: "sift or orb.") var features: FeatureKind = .sift
     @Option(help: "Also write the map's COLMAP-free summary here (optional .landmark output).") var out: String?
 
@@ -33,7 +34,8 @@ struct BenchRegister: ParsableCommand {
         var options = ReconstructionOptions()
         options.seed = seed
         options.showProgress = false
-        options.features = FeatureOptions(kind: features, maxFeatures: maxFeatures, maxImageSize: maxImageSize)
+        options.features = FeatureOptions(kind: features, maxFeatures: maxFeatures, maxImageSize: maxImageSize,
+                                          siftContrastThreshold: siftContrast)
         if let intrinsics { options.intrinsics = try IntrinsicsPrior.load(from: URL(fileURLWithPath: intrinsics)) }
         let result = try reconstruct(collection, options: options, name: "bench")
         let wall = Date().timeIntervalSince(start)
@@ -41,7 +43,7 @@ struct BenchRegister: ParsableCommand {
         let s = result.stats
         var json: [String: Any] = [
             "photos": photos, "seed": seed, "features": features.rawValue, "max_image_size": maxImageSize,
-            "max_features": maxFeatures, "images": s.imageCount, "registered": s.registeredCount,
+            "max_features": maxFeatures, "sift_contrast": siftContrast, "images": s.imageCount, "registered": s.registeredCount,
             "points": s.pointCount, "observations": s.observationCount,
             "mean_reprojection_error_px": s.meanReprojectionError, "mean_track_length": s.meanTrackLength,
             "verified_pairs": s.verifiedPairs, "wall_seconds": wall, "cpu_seconds": CPUClock.processSeconds() - cpuStart,
