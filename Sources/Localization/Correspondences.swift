@@ -83,20 +83,14 @@ func matchInWindows(_ features: FeatureSet, index: MapIndex, cameraFromLandmark 
     }
     let bytes = index.kind.descriptorBytes, binary = index.kind == .orb
     let r2 = radius * radius
-    let R = pose.rotation.matrix, t = pose.translation
-    let centre = pose.centerOfTargetInSource, focal = Float((intrinsics.fx + intrinsics.fy) / 2)
-    let w = Double(features.imageWidth), h = Double(features.imageHeight)
-    let depthLimit = occlusionDepthLimits(index: index, cameraFromLandmark: pose, intrinsics: intrinsics,
-                                          width: features.imageWidth, height: features.imageHeight)
+    let focal = Float((intrinsics.fx + intrinsics.fy) / 2)
+    let visible = visiblePoints(index: index, cameraFromLandmark: pose, intrinsics: intrinsics,
+                                width: features.imageWidth, height: features.imageHeight, margin: radius)
     var bestForKeypoint = [Correspondence?](repeating: nil, count: features.count)
     index.descriptors.withUnsafeBufferPointer { mapDesc in
         features.descriptors.withUnsafeBufferPointer { queryDesc in
             features.keypoints.withUnsafeBufferPointer { kps in
-                for p in 0..<index.pointCount {
-                    let pc = R * index.positions[p] + t
-                    guard pc.z > 1e-6, let uv = intrinsics.project(pc),
-                          uv.x >= -radius, uv.y >= -radius, uv.x < w + radius, uv.y < h + radius,
-                          index.isViewable(p, from: centre), pc.z <= depthLimit(uv) else { continue }
+                for (p, pc, uv) in visible {
                     // A true match's keypoint has about the point's physical size at this depth.
                     let expectedSize = index.physicalSizes[p] * focal / Float(length(pc))
                     let (start, count) = index.pointRows[p]
@@ -134,23 +128,38 @@ func matchInWindows(_ features: FeatureSet, index: MapIndex, cameraFromLandmark 
     return bestForKeypoint.compactMap { $0 }
 }
 
+/// The map points a camera sees, with their camera-frame positions and pixels: in front of
+/// it, projecting within `margin` pixels of the `width`×`height` frame, seen from their
+/// visible side (`MapIndex.isViewable`) and not hidden behind nearer map points
+/// (`occlusionDepthLimits`).
+func visiblePoints(index: MapIndex, cameraFromLandmark pose: Rigid3, intrinsics: CameraIntrinsics,
+                   width: Int, height: Int, margin: Double) -> [(point: Int, camera: Vec3, pixel: Vec2)] {
+    let centre = pose.centerOfTargetInSource
+    let w = Double(width), h = Double(height)
+    var projected: [(point: Int, camera: Vec3, pixel: Vec2)] = []
+    for p in 0..<index.pointCount where index.isViewable(p, from: centre) {
+        let pc = pose.apply(index.positions[p])
+        guard pc.z > 1e-6, let uv = intrinsics.project(pc),
+              uv.x >= -margin, uv.y >= -margin, uv.x < w + margin, uv.y < h + margin else { continue }
+        projected.append((p, pc, uv))
+    }
+    let depthLimit = occlusionDepthLimits(projected, width: width, height: height)
+    return projected.filter { $0.camera.z <= depthLimit($0.pixel) }
+}
+
 /// Occlusion by the map's own points: the frame is divided into cells (about 1/80 of its
-/// longer side), each holding the nearest depth of the viewable map points projecting into it
+/// longer side), each holding the nearest depth of the `projected` points falling into it
 /// and its 8 neighbours; a point more than `occlusionDepthTolerance` (relative) plus
 /// `occlusionDepthMargin` metres behind that depth is taken as hidden behind the surface in
 /// front (the ground or a far façade seen through the building), and window matching skips
 /// it. Without that, such points land on unrelated keypoints of the near surface and about
 /// one in ten guided inliers was one (synthetic queries, checked against the true mesh).
-func occlusionDepthLimits(index: MapIndex, cameraFromLandmark pose: Rigid3, intrinsics: CameraIntrinsics,
-                          width: Int, height: Int) -> (Vec2) -> Double {
+func occlusionDepthLimits(_ projected: [(point: Int, camera: Vec3, pixel: Vec2)], width: Int, height: Int) -> (Vec2) -> Double {
     let cell = max(4.0, Double(max(width, height)) / 80)
     let cols = Int((Double(width) / cell).rounded(.up)), rows = Int((Double(height) / cell).rounded(.up))
     guard cols > 0, rows > 0 else { return { _ in .infinity } }
     var nearest = [Double](repeating: .infinity, count: cols * rows)
-    let centre = pose.centerOfTargetInSource
-    for p in 0..<index.pointCount where index.isViewable(p, from: centre) {
-        let pc = pose.apply(index.positions[p])
-        guard pc.z > 1e-6, let uv = intrinsics.project(pc), uv.x >= 0, uv.y >= 0 else { continue }
+    for (_, pc, uv) in projected where uv.x >= 0 && uv.y >= 0 {
         let cx = Int(uv.x / cell), cy = Int(uv.y / cell)
         guard cx < cols, cy < rows else { continue }
         nearest[cy * cols + cx] = min(nearest[cy * cols + cx], pc.z)

@@ -55,9 +55,11 @@ func refineWithGuidedMatches(_ start: PoseHypothesis, correspondences: [Correspo
     }
     // The narrowed fit is kept unless it loses inliers at the RANSAC threshold (then the
     // narrowing dropped true matches rather than wrong ones).
-    let tightened = tightenInliers(best, correspondences: bestCorrespondences, features: features, index: index, options: options)
     let points = bestCorrespondences.map { index.positions[$0.point] }
     let pixels = bestCorrespondences.map { features.keypoints[$0.keypoint].pixel }
+    guard let tightened = tightenInliers(best, points: points, pixels: pixels, options: options) else {
+        return (best, bestCorrespondences)
+    }
     let score = scorePose(tightened, intrinsics: best.intrinsics, points: points, pixels: pixels,
                           threshold: options.maxReprojectionErrorPixels)
     if score.count * 10 >= best.inlierCount * 9 {
@@ -80,12 +82,11 @@ func refineWithGuidedMatches(_ start: PoseHypothesis, correspondences: [Correspo
 /// `minInliersToTighten` inliers are left alone: one façade's hundred inliers narrowed to
 /// sixty constrain the pose less than the wrong ones bias it (synthetic seed 3, query 2:
 /// 2.3 cm → 5.6 cm narrowed, 3.7 cm even on its true matches only).
-func tightenInliers(_ h: PoseHypothesis, correspondences: [Correspondence], features: FeatureSet, index: MapIndex,
-                    options: LocalizationOptions) -> Rigid3 {
+/// `points` and `pixels` are the hypothesis's correspondences; nil when narrowing is off or
+/// the pose has too few inliers.
+func tightenInliers(_ h: PoseHypothesis, points: [Vec3], pixels: [Vec2], options: LocalizationOptions) -> Rigid3? {
+    guard options.tighteningRounds > 0, h.inlierCount >= options.minInliersToTighten else { return nil }
     var pose = h.cameraFromLandmark
-    guard options.tighteningRounds > 0, h.inlierCount >= options.minInliersToTighten else { return pose }
-    let points = correspondences.map { index.positions[$0.point] }
-    let pixels = correspondences.map { features.keypoints[$0.keypoint].pixel }
     for _ in 0..<options.tighteningRounds {
         var residuals = [Double](repeating: .infinity, count: points.count)
         for i in points.indices {

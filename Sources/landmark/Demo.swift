@@ -44,9 +44,12 @@ struct Demo: AsyncParsableCommand {
         let synthDir = root.appendingPathComponent("synth-\(seed)-\(views)-\(queries)")
         let gtURL = synthDir.appendingPathComponent("ground_truth.json")
         var clock = Date()
+        // The model and cameras (rebuilt from the seed when the images are cached): the audience views render it.
+        var landmark: SyntheticLandmark?
         if !FileManager.default.fileExists(atPath: gtURL.path) {
-            let landmark = try SyntheticLandmark.make(seed: seed, options: SyntheticOptions(viewCount: views, queryCount: queries))
-            try landmark.write(to: synthDir, overwrite: true)
+            let made = try SyntheticLandmark.make(seed: seed, options: SyntheticOptions(viewCount: views, queryCount: queries))
+            try made.write(to: synthDir, overwrite: true)
+            landmark = made
         }
         let truth = try GroundTruthFile.read(from: gtURL)
         say(String(format: "1. synthetic landmark: %d views + %d queries in %@ (%.1f s)", truth.images.count, truth.queries.count,
@@ -176,15 +179,15 @@ struct Demo: AsyncParsableCommand {
         // 6b. The audience: frames from where viewers would watch the performer (DemoAudience),
         //     rendered, localized like any query and scored the same way.
         clock = Date()
-        let landmark = try SyntheticLandmark.make(seed: seed, options: SyntheticOptions(viewCount: views, queryCount: queries))
-        let audienceViews = try DemoAudience.views(count: audience, landmark: landmark, anchor: anchor, character: scene,
+        let synthetic = try landmark ?? SyntheticLandmark.make(seed: seed, options: SyntheticOptions(viewCount: views, queryCount: queries))
+        let audienceViews = try DemoAudience.views(count: audience, landmark: synthetic, anchor: anchor, character: scene,
                                                    occluder: occluder, seed: seed)
         let audienceDir = root.appendingPathComponent("audience")
         try? FileManager.default.removeItem(at: audienceDir)
         try FileManager.default.createDirectory(at: audienceDir, withIntermediateDirectories: true)
         var audienceScored: [DemoPreviewScore] = [], audienceLocalized = 0
         for view in audienceViews {
-            let image = try landmark.render(view: view)
+            let image = try synthetic.render(view: view)
             try image.write(to: root.appendingPathComponent(view.name))
             let k = view.intrinsics
             let r = try localizer.localize(gray: image, intrinsics: QueryIntrinsics(fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy))

@@ -46,11 +46,13 @@ enum DemoAudience {
 
     /// Whether every set pixel of `mask` lies at least `margin` pixels from the border.
     static func insideFrame(_ mask: Image8, margin: Int) -> Bool {
-        for y in 0..<mask.height {
-            let edgeRow = y < margin || y >= mask.height - margin
-            for x in 0..<mask.width where edgeRow || x < margin || x >= mask.width - margin {
-                if mask.pixels[(y * mask.width + x) * mask.channels] != 0 { return false }
-            }
+        let w = mask.width, h = mask.height
+        func set(_ x: Int, _ y: Int) -> Bool { mask.pixels[(y * w + x) * mask.channels] != 0 }
+        for y in 0..<h {
+            let edgeRow = y < margin || y >= h - margin
+            // Whole rows along the top and bottom, only the side margins elsewhere.
+            let columns = edgeRow ? [0..<w] : [0..<min(margin, w), max(0, w - margin)..<w]
+            for range in columns where range.contains(where: { set($0, y) }) { return false }
         }
         return true
     }

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func aTextureThatIsNotAnImageIsNamedWhenBaking() throws {
-        let dir = TestData.temporaryDirectory()
+        let dir = try TestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("this is not a png".utf8).write(to: dir.appendingPathComponent("fake.png"))
         let asset = try AssetLoader.load(try writeOBJ(in: dir, texture: "fake.png"))
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func nanTextureCoordinatesAreRefusedWithTheFileAndVertex() throws {
-        let dir = TestData.temporaryDirectory()
+        let dir = try TestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = try writeOBJ(in: dir, uvLine3: "vt nan nan", texture: nil)
         #expect(throws: MeshError.parse(file: "m.obj", line: 0, reason: "vertex 2 has a NaN or infinite texture coordinate (uv0)")) {

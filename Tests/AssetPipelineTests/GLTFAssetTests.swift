@@ -141,7 +141,7 @@ private func expectError(_ expected: GLTFError, _ body: () throws -> Void) {
         var asset = triangleAsset()
         asset.document.images = [GLTFImage(uri: "albedo.png")]
         let json = try GLTFAsset.encodeJSON(asset.document, pretty: false)
-        let dir = TestData.temporaryDirectory()
+        let dir = try TestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         do {
             _ = try GLTFAsset(data: makeGLB(json: json, bin: asset.buffers[0]), baseURL: dir)
@@ -187,7 +187,7 @@ private func expectError(_ expected: GLTFError, _ body: () throws -> Void) {
             print("skipped: ../shared/data/\(file) is absent"); return
         }
         let original = try GLTFAsset(contentsOf: url)
-        let dir = TestData.temporaryDirectory()
+        let dir = try TestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("copy.\(format)")
         try original.write(to: out)

@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func quantizedGLBLoadsInIndependentReaders() throws {
-        let dir = TestData.temporaryDirectory()
+        let dir = try TestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var files: [(URL, Int)] = [(try mobileGLB(try checkerSphereAsset(), name: "sphere.glb", in: dir), 1280)]
         if let cesium = TestData.url("characters/CesiumMan.glb") {

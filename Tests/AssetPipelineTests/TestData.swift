@@ -15,9 +15,6 @@ enum TestData {
         let url = root.appendingPathComponent(relative)
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
-    static func temporaryDirectory() -> URL {
-        // Removed when the test process exits (Support.ScratchDirectory).
-        (try? ScratchDirectory.make("landmark-asset-tests"))
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("landmark-asset-tests-\(UUID().uuidString)")
-    }
+    /// A fresh folder, removed when the test process exits (Support.ScratchDirectory).
+    static func temporaryDirectory() throws -> URL { try ScratchDirectory.make("landmark-asset-tests") }
 }
