@@ -27,8 +27,7 @@ public struct PhotoCollection: Sendable {
         for name in names.sorted() where !name.hasPrefix(".") {
             let url = folder.appendingPathComponent(name)
             var dir: ObjCBool = false
-            FileManager.default.fileExists(atPath: url.path, isDirectory: &dir)
-            if dir.boolValue { continue }
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &dir), dir.boolValue { continue }
             guard imageExtensions.contains(url.pathExtension.lowercased()) else {
                 if !["txt", "md", "json", "camera"].contains(url.pathExtension.lowercased()) {
                     warnings.append("skipping \(name): not a JPEG or PNG file")
