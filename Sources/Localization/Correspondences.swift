@@ -41,6 +41,19 @@ func matchToMap(_ features: FeatureSet, index: MapIndex, options: LocalizationOp
     return bestForPoint.values.sorted { $0.keypoint < $1.keypoint }
 }
 
+/// Cold matching of the strongest `options.coldMatchFeatures` keypoints (by detector
+/// response; all when 0 or fewer exist); the correspondences index into `features`.
+func matchStrongestToMap(_ features: FeatureSet, index: MapIndex, options: LocalizationOptions) throws -> [Correspondence] {
+    let n = options.coldMatchFeatures
+    guard n > 0, features.count > n else { return try matchToMap(features, index: index, options: options) }
+    let strongest = Array(features.keypoints.indices.sorted {
+        features.keypoints[$0].response > features.keypoints[$1].response || (features.keypoints[$0].response == features.keypoints[$1].response && $0 < $1)
+    }.prefix(n)).sorted()
+    return try matchToMap(features.subset(strongest), index: index, options: options).map {
+        Correspondence(keypoint: strongest[$0.keypoint], point: $0.point, distance: $0.distance)
+    }
+}
+
 /// Tracking-prior matching: map points projected with the prior pose are matched only
 /// against query keypoints within the prior window (`priorWindowRadius`) of their projection.
 func matchWithPrior(_ features: FeatureSet, index: MapIndex, cameraFromLandmark prior: Rigid3,

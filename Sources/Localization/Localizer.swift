@@ -99,7 +99,7 @@ public final class Localizer: PoseLocalizing {
             clock.end(\.pose)
         }
         if hypothesis == nil {
-            correspondences = try matchToMap(features, index: index, options: options)
+            correspondences = try matchStrongestToMap(features, index: index, options: options)
             clock.end(\.match)
             let (p3, p2) = arrays(correspondences, features)
             if let k {

@@ -40,6 +40,9 @@ struct BenchLocalize: ParsableCommand {
     @Option(help: "Localizer feature budget per frame (0 = all).")
     var maxFeatures: Int = LocalizationOptions().maxFeatures
 
+    @Option(help: "Strongest features used by the cold whole-map search (0 = all).")
+    var coldMatchFeatures: Int = LocalizationOptions().coldMatchFeatures
+
     @Option(help: "Guided re-matching window in pixels after the first pose (0 = off).")
     var guidedWindow: Double = LocalizationOptions().guidedWindowPixels
 
@@ -72,6 +75,7 @@ struct BenchLocalize: ParsableCommand {
         options.seed = seed
         options.maxImageSize = maxImageSize
         options.maxFeatures = maxFeatures
+        options.coldMatchFeatures = coldMatchFeatures
         options.guidedWindowPixels = guidedWindow
         options.refinementLossPixels = refinementLoss
         options.tighteningRounds = tighteningRounds
@@ -153,7 +157,7 @@ struct BenchLocalize: ParsableCommand {
 
         var json: [String: Any] = [
             "map": map, "queries": views.count, "seed": seed, "repeats": repeats,
-            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
+            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "cold_match_features": coldMatchFeatures, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
             "map_load_seconds": loadSeconds, "index_rows": localizer.index.rowCount, "map_points": localizer.index.pointCount,
             "accuracy_cold": summary(cold), "accuracy_prior": summary(tracked),
             "prior_noise_m_deg": noise, "latency_ms": speed, "per_query": lines,

@@ -25,6 +25,26 @@ import Testing
         #expect(h.rmse < 1)
     }
 
+    @Test func coldSearchUsesOnlyTheStrongestFeaturesAndIndexesTheFullSet() throws {
+        var scene = SyntheticScene.make(seed: 5)
+        // Responses: every third keypoint strong, the rest weak.
+        for i in scene.query.keypoints.indices { scene.query.keypoints[i].response = i % 3 == 0 ? 1 : 0.01 }
+        var options = LocalizationOptions()
+        let strong = Set(scene.query.keypoints.indices.filter { $0 % 3 == 0 })
+        options.coldMatchFeatures = strong.count
+        let localizer = try Localizer(map: scene.map, options: options)
+        let matches = try matchStrongestToMap(scene.query, index: localizer.index, options: options)
+        #expect(matches.count > 100)
+        #expect(matches.allSatisfy { strong.contains($0.keypoint) }, "a weak keypoint was searched")
+        // Indices are into the full set: the true point of each keypoint.
+        let correct = matches.filter { scene.truth[$0.keypoint] == $0.point }.count
+        #expect(Double(correct) / Double(matches.count) > 0.9, "\(correct) of \(matches.count) correct")
+        // 0 searches every keypoint.
+        options.coldMatchFeatures = 0
+        let all = try matchStrongestToMap(scene.query, index: localizer.index, options: options)
+        #expect(all.count > matches.count * 2)
+    }
+
     @Test func priorMatchingInWindowsAgreesWithTheColdPose() throws {
         let scene = SyntheticScene.make(seed: 2)
         let options = LocalizationOptions()
