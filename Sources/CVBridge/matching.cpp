@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <mutex>
 #include <opencv2/features2d.hpp>
 #include <opencv2/flann.hpp>
 
@@ -35,8 +34,6 @@ std::vector<std::vector<cv::DMatch>> knn2(cvb_feature_type type, const cv::Mat &
     matcher.knnMatch(q, t, out, 2);
     return out;
 }
-
-std::mutex randMutex;  // FLANN's kd-tree construction draws from std::rand
 
 } // namespace
 
@@ -95,8 +92,11 @@ extern "C" cvb_status cvb_descriptor_index_create(cvb_feature_type type, int32_t
         idx->type = type; idx->bytes = descriptor_bytes; idx->count = count;
         if (count > 0) {
             idx->data = wrapDescriptors(type, descriptor_bytes, descriptors, count).clone();
-            std::lock_guard<std::mutex> lock(randMutex);
-            std::srand(0x5eed);  // FLANN's trees are randomized through std::rand: fix them
+            // OpenCV's FLANN randomizes its trees (and LSH tables) through cv::theRNG(), a
+            // per-thread generator whose state is whatever that thread drew last: seed it, or
+            // the trees, and so the approximate matches, depend on which worker thread
+            // built them.
+            cv::theRNG() = cv::RNG(0x5eed);
             if (type == CVB_FEATURE_SIFT)
                 idx->flann = std::make_unique<cv::flann::Index>(idx->data, cv::flann::KDTreeIndexParams(4),
                                                                 cvflann::FLANN_DIST_L2);

@@ -72,8 +72,8 @@ import Testing
             let estimated = GroundTruthFile.Pose(rotation: rotation, translation: translation)
             #expect(PoseMath.distance(PoseMath.centre(estimated), centre) < 1e-4, "landmarkFromCamera inverts cameraFromLandmark")
             // The bar is statistical (≥ 95 % of queries within 5 cm): query 2 here sees one
-            // façade with 50–90 inliers and lands 2–12 cm off depending on the run's map
-            // (FLANN's rand()). A wrong pose would be metres off.
+            // façade with 50–90 inliers and has landed 2–12 cm off on different maps. A wrong
+            // pose would be metres off.
             let error = PoseMath.distance(centre, PoseMath.centre(truth.cameraFromWorld))
             #expect(error < 0.15, "\(truth.name): camera centre off by \(error) m")
             if error < 0.05 { within5cm += 1 }

@@ -52,6 +52,20 @@ func shifted(_ image: Image8, dx: Int, dy: Int) -> Image8 {
         }
     }
 
+    /// FLANN's randomized trees draw from OpenCV's per-thread generator; an index built
+    /// after other work on the same thread must still give the same approximate answers
+    /// (registration repeats exactly only then).
+    @Test func approximateIndexIsTheSameWhateverWasBuiltBefore() throws {
+        var rng = SplitMix64(seed: 4)
+        func descriptors(_ n: Int) -> [UInt8] { (0..<(n * 128)).map { _ in UInt8.random(in: 0...120, using: &rng) } }
+        let data = descriptors(3000), other = descriptors(500), queries = descriptors(300)
+        let first = try DescriptorIndex(kind: .sift, descriptors: data).knn(queries, k: 5, checks: 8)
+        for _ in 0..<3 { _ = try DescriptorIndex(kind: .sift, descriptors: other) }
+        let again = try DescriptorIndex(kind: .sift, descriptors: data).knn(queries, k: 5, checks: 8)
+        let differing = zip(first.indices, again.indices).filter { $0 != $1 }.count
+        #expect(differing == 0, "\(differing) of \(first.indices.count) neighbours differ")
+    }
+
     @Test func downscaledExtractionMapsKeypointsToFullResolution() throws {
         let small = blobImage(width: 400, height: 300, seed: 9)
         let big = small.resized(width: 800, height: 600)

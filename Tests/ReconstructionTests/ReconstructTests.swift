@@ -30,10 +30,10 @@ import Testing
         let errors = try #require(evaluatePoses(result.map, groundTruth: gt))
         #expect(errors.matched == 6)
         #expect(errors.medianCenterError < 0.02)            // metres
-        // Measured 0.05° alone and 0.22–0.32° when other suites run concurrently: FLANN's
-        // kd-trees draw from the process-global rand(), so concurrent users change the matches
-        // (photos downscaled to 800 px here; the full-size benchmark gives 0.03°).
-        #expect(errors.medianRotationErrorDegrees < 0.5)
+        // 0.204° every run (photos downscaled to 800 px here; the full-size benchmark gives
+        // 0.03°). It used to vary from 0.05° to 0.32° with what else ran: FLANN's trees drew
+        // from an unseeded per-thread generator (see `approximateIndexIsTheSameWhateverWasBuiltBefore`).
+        #expect(errors.medianRotationErrorDegrees < 0.3)
         // Every observation carries its descriptor for localization.
         #expect(result.map.points.allSatisfy { $0.observations.allSatisfy { $0.descriptor.count == 128 } })
     }
