@@ -123,9 +123,28 @@ extension LocalizationResult {
         Self.serialize(jsonObject(image: image))
     }
 
+    /// One line of JSON with sorted keys. JSON has no NaN or infinity: such numbers (a
+    /// median over no views, say) become `null` instead of failing the whole object.
     public static func serialize(_ object: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        do {
+            let data = try JSONSerialization.data(withJSONObject: finiteOrNull(object), options: [.sortedKeys, .withoutEscapingSlashes])
+            return String(decoding: data, as: UTF8.self)
+        } catch {
+            let message = ["error": "cannot encode the report as JSON: \(error)"]
+            return (try? JSONSerialization.data(withJSONObject: message)).map { String(decoding: $0, as: UTF8.self) }
+                ?? #"{"error":"cannot encode the report as JSON"}"#
+        }
+    }
+
+    /// `object` with every non-finite Double or Float replaced by `NSNull()`, recursively.
+    static func finiteOrNull(_ object: Any) -> Any {
+        switch object {
+        case let d as Double: return d.isFinite ? d : NSNull()
+        case let f as Float: return f.isFinite ? f : NSNull()
+        case let dict as [String: Any]: return dict.mapValues(finiteOrNull)
+        case let array as [Any]: return array.map(finiteOrNull)
+        default: return object
+        }
     }
 
     /// `{"rotation":[w,x,y,z],"translation":[x,y,z]}`.

@@ -245,9 +245,11 @@ struct Demo: AsyncParsableCommand {
         report["visibleViews"] = ["count": allVisible.count, "medianIoU": median(allVisible.map(\.visibleIoU)),
                                   "minIoU": allVisible.map(\.visibleIoU).min() ?? .nan,
                                   "maxCentroidOffsetPx": allVisible.map(\.offset).max() ?? .nan]
-        say(String(format: "   %d query views hold the anchor; in the %d where the character is visible: visible-silhouette IoU median %.3f (min %.3f), centroid offset ≤ %.2f px; in the %d where the building hides it: hidden in %d previews too",
-                   scored.count, visible.count, median(visible.map(\.visibleIoU)), visible.map(\.visibleIoU).min() ?? .nan,
-                   visible.map(\.offset).max() ?? .nan, hidden.count, occlusionAgrees))
+        let visibleSummary = visible.isEmpty ? "the character shows in none of them"
+            : String(format: "in the %d where the character is visible: visible-silhouette IoU median %.3f (min %.3f), centroid offset ≤ %.2f px",
+                     visible.count, median(visible.map(\.visibleIoU)), visible.map(\.visibleIoU).min() ?? .nan, visible.map(\.offset).max() ?? .nan)
+        say(String(format: "   %d query views hold the anchor; %@; in the %d where the building hides it: hidden in %d previews too",
+                   scored.count, visibleSummary, hidden.count, occlusionAgrees))
         say(String(format: "   (unoccluded silhouettes over all %d views: IoU median %.3f, min %.3f)",
                    scored.count, median(scored.map(\.silhouetteIoU)), scored.map(\.silhouetteIoU).min() ?? .nan))
         say(String(format: "   audience: %d views looking at the performer, %d localized; where it shows (%d): visible-silhouette IoU median %.3f (min %.3f), centroid offset ≤ %.2f px, silhouette %.0f px (median)",

@@ -32,6 +32,17 @@ import Testing
         #expect(no["cameraFromLandmark"] is NSNull)
     }
 
+    /// A report with a median over no views (NaN) still prints, with null there.
+    @Test func nonFiniteNumbersBecomeNull() throws {
+        let line = LocalizationResult.serialize(["a": 1.5, "b": Double.nan, "c": ["d": [Double.infinity, 2]] as [String: Any], "e": "x"])
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+        #expect(o["a"] as? Double == 1.5)
+        #expect(o["b"] is NSNull)
+        let inner = try #require((o["c"] as? [String: Any])?["d"] as? [Any])
+        #expect(inner.first is NSNull && inner.count == 2)
+        #expect(o["e"] as? String == "x")
+    }
+
     @Test func priorJSONForms() throws {
         let a = try PoseJSON.parseCameraFromLandmark(Data(#"{"rotation":[1,0,0,0],"translation":[0,0,5]}"#.utf8))
         #expect(a.translation == Vec3(0, 0, 5))
