@@ -37,12 +37,23 @@ void quantizeSift(const cv::Mat &desc, bool rootSift, uint8_t *out) {
     }
 }
 
-/// Keeps the `maxCount` strongest keypoints (by response), in place.
-void keepStrongest(std::vector<cv::KeyPoint> &kps, int maxCount) {
+/// Keeps the `maxCount` strongest keypoints (by response; ties keep their order) and
+/// their descriptor rows, in place.
+void keepStrongest(std::vector<cv::KeyPoint> &kps, cv::Mat &desc, int maxCount) {
     if (maxCount <= 0 || int(kps.size()) <= maxCount) return;
-    std::stable_sort(kps.begin(), kps.end(),
-                     [](const cv::KeyPoint &a, const cv::KeyPoint &b) { return a.response > b.response; });
-    kps.resize(size_t(maxCount));
+    std::vector<int> order(kps.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return kps[size_t(a)].response > kps[size_t(b)].response; });
+    order.resize(size_t(maxCount));
+    std::vector<cv::KeyPoint> keptKeypoints;
+    keptKeypoints.reserve(order.size());
+    cv::Mat keptDescriptors(int(order.size()), desc.cols, desc.type());
+    for (size_t r = 0; r < order.size(); ++r) {
+        keptKeypoints.push_back(kps[size_t(order[r])]);
+        desc.row(order[r]).copyTo(keptDescriptors.row(int(r)));
+    }
+    kps.swap(keptKeypoints);
+    desc = keptDescriptors;
 }
 
 } // namespace
@@ -60,12 +71,12 @@ extern "C" cvb_status cvb_extract_features(const cvb_image *gray, const cvb_feat
         int bytes = 0;
         if (options->type == CVB_FEATURE_SIFT) {
             double contrast = options->sift_contrast_threshold > 0 ? options->sift_contrast_threshold : 0.04;
-            // Detect without a count limit, keep the strongest N by response, then describe:
-            // OpenCV's own nfeatures cut happens before orientation duplicates are added.
+            // Detect and describe without a count limit (one Gaussian pyramid; detect then
+            // compute would build it twice), then keep the strongest N by response: OpenCV's
+            // own nfeatures cut happens before orientation duplicates are added.
             auto sift = cv::SIFT::create(0, 3, contrast, 10, 1.6);
-            sift->detect(img, kps);
-            keepStrongest(kps, options->max_features);
-            sift->compute(img, kps, desc);
+            sift->detectAndCompute(img, cv::noArray(), kps, desc);
+            keepStrongest(kps, desc, options->max_features);
             bytes = 128;
         } else if (options->type == CVB_FEATURE_ORB) {
             int n = options->max_features > 0 ? options->max_features : 5000;

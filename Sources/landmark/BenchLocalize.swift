@@ -43,6 +43,9 @@ struct BenchLocalize: ParsableCommand {
     @Option(help: "Strongest features used by the cold whole-map search (0 = all).")
     var coldMatchFeatures: Int = LocalizationOptions().coldMatchFeatures
 
+    @Option(help: "FLANN search effort of the cold search: kd-tree leaves checked per feature.")
+    var searchChecks: Int = LocalizationOptions().searchChecks
+
     @Option(help: "Guided re-matching window in pixels after the first pose (0 = off).")
     var guidedWindow: Double = LocalizationOptions().guidedWindowPixels
 
@@ -76,6 +79,7 @@ struct BenchLocalize: ParsableCommand {
         options.maxImageSize = maxImageSize
         options.maxFeatures = maxFeatures
         options.coldMatchFeatures = coldMatchFeatures
+        options.searchChecks = searchChecks
         options.guidedWindowPixels = guidedWindow
         options.refinementLossPixels = refinementLoss
         options.tighteningRounds = tighteningRounds
@@ -157,7 +161,7 @@ struct BenchLocalize: ParsableCommand {
 
         var json: [String: Any] = [
             "map": map, "queries": views.count, "seed": seed, "repeats": repeats,
-            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "cold_match_features": coldMatchFeatures, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
+            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "cold_match_features": coldMatchFeatures, "search_checks": searchChecks, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
             "map_load_seconds": loadSeconds, "index_rows": localizer.index.rowCount, "map_points": localizer.index.pointCount,
             "accuracy_cold": summary(cold), "accuracy_prior": summary(tracked),
             "prior_noise_m_deg": noise, "latency_ms": speed, "per_query": lines,
