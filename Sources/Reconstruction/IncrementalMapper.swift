@@ -364,6 +364,20 @@ struct IncrementalMapper {
         }
     }
 
+    /// Whether every refined focal length stayed within 0.1–10× of where it started
+    /// (COLMAP's bounds). Photos of unknown focal length can drive a weakly constrained model
+    /// into a degenerate one, near-orthographic with focal lengths of tens of thousands of
+    /// pixels (sacre_coeur, some seeds); such a model is wrong as a whole. Always true when
+    /// the intrinsics were given.
+    func focalLengthsPlausible(initial: [CameraIntrinsics]) -> Bool {
+        guard refineIntrinsics else { return true }
+        for (c, camera) in cameras.enumerated() where c < initial.count && imageCamera.indices.contains(where: { imageCamera[$0] == c && poses[$0] != nil }) {
+            let ratio = camera.fx / initial[c].fx
+            if !(ratio >= 0.1 && ratio <= 10) { return false }
+        }
+        return true
+    }
+
     // MARK: The loop
 
     /// Registers images until none is left that can be registered, with local bundle

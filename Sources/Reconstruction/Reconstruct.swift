@@ -134,9 +134,17 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
         tried.insert(start.i * features.count + start.j)
         registerBar?.update(2)
         mapper.run { registerBar?.advance() }
-        debugLog("start \(start): registered \(mapper.registeredCount), points \(mapper.pointCount)")
-        if best == nil || mapper.registeredCount > best!.registeredCount { best = mapper }
-        if mapper.registeredCount == features.count || mapper.registeredCount * 4 >= features.count * 3 { break }
+        let plausible = mapper.focalLengthsPlausible(initial: cameras)
+        debugLog("start \(start): registered \(mapper.registeredCount), points \(mapper.pointCount), plausible focal lengths \(plausible)")
+        if plausible == false { warn("the model started from photos \(names[start.i]) and \(names[start.j]) settled on an implausible focal length; trying another start") }
+        // A model with plausible focal lengths beats one without; then more photos win.
+        if let b = best {
+            let mine = (plausible ? 1 : 0, mapper.registeredCount), theirs = (b.focalLengthsPlausible(initial: cameras) ? 1 : 0, b.registeredCount)
+            if mine > theirs { best = mapper }
+        } else {
+            best = mapper
+        }
+        if plausible, mapper.registeredCount == features.count || mapper.registeredCount * 4 >= features.count * 3 { break }
     }
     registerBar?.finish()
     guard let mapper = best, mapper.registeredCount >= 2, mapper.pointCount > 0 else {
