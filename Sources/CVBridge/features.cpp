@@ -43,7 +43,10 @@ void keepStrongest(std::vector<cv::KeyPoint> &kps, cv::Mat &desc, int maxCount) 
     if (maxCount <= 0 || int(kps.size()) <= maxCount) return;
     std::vector<int> order(kps.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = int(i);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return kps[size_t(a)].response > kps[size_t(b)].response; });
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        const float ra = kps[size_t(a)].response, rb = kps[size_t(b)].response;
+        return ra > rb || (ra == rb && a < b);
+    });
     order.resize(size_t(maxCount));
     std::vector<cv::KeyPoint> keptKeypoints;
     keptKeypoints.reserve(order.size());

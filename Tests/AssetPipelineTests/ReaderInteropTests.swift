@@ -25,7 +25,7 @@ import Testing
         process.executableURL = exe
         process.arguments = args
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: out.path, contents: nil), "cannot create \(out.path)")
         defer { try? FileManager.default.removeItem(at: out) }
         let handle = try FileHandle(forWritingTo: out)
         process.standardOutput = handle
