@@ -39,18 +39,16 @@ func refineWithGuidedMatches(_ start: PoseHypothesis, correspondences: [Correspo
         let points = merged.map { index.positions[$0.point] }
         let pixels = merged.map { features.keypoints[$0.keypoint].pixel }
         let threshold = options.maxReprojectionErrorPixels
-        var pose = best.cameraFromLandmark, k = best.intrinsics
-        var score = scorePose(pose, intrinsics: k, points: points, pixels: pixels, threshold: threshold)
+        let score = scorePose(best.cameraFromLandmark, intrinsics: best.intrinsics, points: points, pixels: pixels, threshold: threshold)
         guard score.count >= 6 else { break }
         let inlierIndices = score.inliers.indices.filter { score.inliers[$0] }
-        guard let refined = refinePoseRobustly(pose, intrinsics: k, points: inlierIndices.map { points[$0] },
-                                               pixels: inlierIndices.map { pixels[$0] }, lossPixels: options.refinementLossPixels,
-                                               refineFocal: refineFocal) else { break }
-        pose = refined.cameraFromLandmark; k = refined.intrinsics
-        score = scorePose(pose, intrinsics: k, points: points, pixels: pixels, threshold: threshold)
-        guard score.count >= best.inlierCount else { break }
-        best = PoseHypothesis(cameraFromLandmark: pose, intrinsics: k, inliers: score.inliers, inlierCount: score.count,
-                              rmse: score.rmse, cells: occupiedCells(pixels, score.inliers, width: k.width, height: k.height))
+        guard let refined = refinePoseRobustly(best.cameraFromLandmark, intrinsics: best.intrinsics,
+                                               points: inlierIndices.map { points[$0] }, pixels: inlierIndices.map { pixels[$0] },
+                                               lossPixels: options.refinementLossPixels, refineFocal: refineFocal) else { break }
+        let candidate = PoseHypothesis(scoring: refined.cameraFromLandmark, intrinsics: refined.intrinsics,
+                                       points: points, pixels: pixels, threshold: threshold)
+        guard candidate.inlierCount >= best.inlierCount else { break }
+        best = candidate
         bestCorrespondences = merged
     }
     // The narrowed fit is kept unless it loses inliers at the RANSAC threshold (then the
@@ -60,13 +58,9 @@ func refineWithGuidedMatches(_ start: PoseHypothesis, correspondences: [Correspo
     guard let tightened = tightenInliers(best, points: points, pixels: pixels, options: options) else {
         return (best, bestCorrespondences)
     }
-    let score = scorePose(tightened, intrinsics: best.intrinsics, points: points, pixels: pixels,
-                          threshold: options.maxReprojectionErrorPixels)
-    if score.count * 10 >= best.inlierCount * 9 {
-        best = PoseHypothesis(cameraFromLandmark: tightened, intrinsics: best.intrinsics, inliers: score.inliers,
-                              inlierCount: score.count, rmse: score.rmse,
-                              cells: occupiedCells(pixels, score.inliers, width: best.intrinsics.width, height: best.intrinsics.height))
-    }
+    let candidate = PoseHypothesis(scoring: tightened, intrinsics: best.intrinsics, points: points, pixels: pixels,
+                                   threshold: options.maxReprojectionErrorPixels)
+    if candidate.inlierCount * 10 >= best.inlierCount * 9 { best = candidate }
     return (best, bestCorrespondences)
 }
 

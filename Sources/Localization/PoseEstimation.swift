@@ -14,6 +14,15 @@ struct PoseHypothesis {
     var cells: Int
 }
 
+extension PoseHypothesis {
+    /// `pose` scored on the correspondences (`scorePose` at `threshold`), with its inlier cells.
+    init(scoring pose: Rigid3, intrinsics: CameraIntrinsics, points: [Vec3], pixels: [Vec2], threshold: Double) {
+        let score = scorePose(pose, intrinsics: intrinsics, points: points, pixels: pixels, threshold: threshold)
+        self.init(cameraFromLandmark: pose, intrinsics: intrinsics, inliers: score.inliers, inlierCount: score.count,
+                  rmse: score.rmse, cells: occupiedCells(pixels, score.inliers, width: intrinsics.width, height: intrinsics.height))
+    }
+}
+
 /// Cells of a 4×4 grid over a `width`×`height` frame holding at least one flagged pixel.
 func occupiedCells(_ pixels: [Vec2], _ flags: [Bool], width: Int, height: Int) -> Int {
     var cells = Set<Int>()
@@ -50,20 +59,19 @@ func estimatePose(points: [Vec3], pixels: [Vec2], intrinsics: CameraIntrinsics, 
                                maxIterations: maxIterations ?? options.ransacMaxIterations, seed: options.seed)
     guard let found = try? estimateAbsolutePose(points3D: points, pixels: pixels, intrinsics: intrinsics,
                                                 options: ransac, initialGuess: initialGuess) else { return nil }
-    var pose = found.cameraFromWorld
-    var score = scorePose(pose, intrinsics: intrinsics, points: points, pixels: pixels, threshold: options.maxReprojectionErrorPixels)
-    if score.count >= 4 {
-        let idx = score.inliers.indices.filter { score.inliers[$0] }
-        if let refined = try? refineAbsolutePose(pose, points3D: idx.map { points[$0] }, pixels: idx.map { pixels[$0] },
-                                                 intrinsics: intrinsics) {
-            let rescored = scorePose(refined, intrinsics: intrinsics, points: points, pixels: pixels,
-                                     threshold: options.maxReprojectionErrorPixels)
-            if rescored.count >= score.count { pose = refined; score = rescored }
+    let threshold = options.maxReprojectionErrorPixels
+    var hypothesis = PoseHypothesis(scoring: found.cameraFromWorld, intrinsics: intrinsics, points: points, pixels: pixels,
+                                    threshold: threshold)
+    if hypothesis.inlierCount >= 4 {
+        let idx = hypothesis.inliers.indices.filter { hypothesis.inliers[$0] }
+        if let refined = try? refineAbsolutePose(hypothesis.cameraFromLandmark, points3D: idx.map { points[$0] },
+                                                 pixels: idx.map { pixels[$0] }, intrinsics: intrinsics) {
+            let rescored = PoseHypothesis(scoring: refined, intrinsics: intrinsics, points: points, pixels: pixels,
+                                          threshold: threshold)
+            if rescored.inlierCount >= hypothesis.inlierCount { hypothesis = rescored }
         }
     }
-    return PoseHypothesis(cameraFromLandmark: pose, intrinsics: intrinsics, inliers: score.inliers,
-                          inlierCount: score.count, rmse: score.rmse,
-                          cells: occupiedCells(pixels, score.inliers, width: intrinsics.width, height: intrinsics.height))
+    return hypothesis
 }
 
 /// Unknown focal length: a log-spaced sweep of candidate focals (each a short PnP RANSAC)

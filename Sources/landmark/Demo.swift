@@ -284,17 +284,24 @@ extension Demo {
 
 /// One preview scored against the same preview from the ground-truth pose.
 struct DemoPreviewScore {
-    var name: String, estimated: PreviewResult, truth: PreviewResult, centreError: Double
+    let name: String, estimated: PreviewResult, truth: PreviewResult, centreError: Double
     /// At least half of the character shows in the ground-truth preview.
-    var visible: Bool { truth.visiblePixels * 2 >= max(1, truth.silhouettePixels) }
-    var visibleFraction: Double { Double(estimated.visiblePixels) / Double(max(1, estimated.silhouettePixels)) }
-    var silhouetteIoU: Double { maskIoU(estimated.silhouetteMask, truth.silhouetteMask) }
-    var visibleIoU: Double { maskIoU(estimated.visibleMask, truth.visibleMask) }
+    let visible: Bool
+    /// The masks' IoUs and centroid offset, computed once (each reads every pixel of both frames).
+    let silhouetteIoU: Double, visibleIoU: Double
     /// Centroid distance of the visible silhouettes where the character shows, else of the unoccluded ones.
-    var offset: Double {
+    let offset: Double
+
+    init(name: String, estimated: PreviewResult, truth: PreviewResult, centreError: Double) {
+        self.name = name; self.estimated = estimated; self.truth = truth; self.centreError = centreError
+        silhouetteIoU = maskIoU(estimated.silhouetteMask, truth.silhouetteMask)
+        visibleIoU = maskIoU(estimated.visibleMask, truth.visibleMask)
+        visible = truth.visiblePixels * 2 >= max(1, truth.silhouettePixels)
         let (a, b) = visible ? (estimated.visibleMask, truth.visibleMask) : (estimated.silhouetteMask, truth.silhouetteMask)
-        return zip2(maskCentroid(a), maskCentroid(b)).map { length($0 - $1) } ?? .nan
+        offset = zip2(maskCentroid(a), maskCentroid(b)).map { length($0 - $1) } ?? .nan
     }
+
+    var visibleFraction: Double { Double(estimated.visiblePixels) / Double(max(1, estimated.silhouettePixels)) }
     var report: [String: Any] {
         ["name": name, "visible": visible, "visibleIoU": visibleIoU, "unoccludedIoU": silhouetteIoU, "centroidOffsetPx": offset,
          "silhouettePixels": truth.silhouettePixels, "visibleFraction": visibleFraction, "localizationCentreErrorM": centreError]
@@ -307,7 +314,6 @@ func median(_ values: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
-/// Intersection over union of two 0/255 masks.
 /// The centroid of a mask's set pixels; nil when empty.
 func maskCentroid(_ m: Image8) -> Vec2? {
     var sx = 0.0, sy = 0.0, n = 0.0
@@ -317,6 +323,7 @@ func maskCentroid(_ m: Image8) -> Vec2? {
     return n > 0 ? Vec2(sx / n, sy / n) : nil
 }
 
+/// Intersection over union of two 0/255 masks.
 func maskIoU(_ a: Image8, _ b: Image8) -> Double {
     var inter = 0, union = 0
     for i in 0..<min(a.pixels.count, b.pixels.count) {
