@@ -11,15 +11,22 @@ public struct FeatureMap: Sendable, Equatable {
     public var cameras: [MapCamera]
     public var keyframes: [Keyframe]
     public var points: [MapPoint]
+    /// The fast query layer of a SIFT map: ORB points triangulated from the keyframes'
+    /// registered poses (observations carry 32-byte ORB descriptors; `keypointIndex` counts
+    /// in the keyframe's ORB keypoints). Queries with known intrinsics try it first: ORB
+    /// extraction costs a few milliseconds where SIFT costs tens. Empty when the map has none
+    /// (files before schema version 3, ORB-only maps, imports).
+    public var orbPoints: [MapPoint]
     /// Named poses on the landmark's surfaces where content is placed (see `Anchor`).
     public var anchors: [Anchor]
 
     public init(metadata: MapMetadata, cameras: [MapCamera] = [], keyframes: [Keyframe] = [],
-                points: [MapPoint] = [], anchors: [Anchor] = []) {
+                points: [MapPoint] = [], orbPoints: [MapPoint] = [], anchors: [Anchor] = []) {
         self.metadata = metadata
         self.cameras = cameras
         self.keyframes = keyframes
         self.points = points
+        self.orbPoints = orbPoints
         self.anchors = anchors
     }
 

@@ -98,7 +98,7 @@ public struct LandmarkFile: Sendable {
                 func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
                 let anchorNames = version >= 2
                     ? try String.fetchAll(db, sql: "SELECT name FROM anchors ORDER BY name") : []
-                return MapSummary(
+                var summary = MapSummary(
                     path: path, fileSizeBytes: size, schemaVersion: version, metadata: metadata,
                     cameraCount: try count("SELECT COUNT(*) FROM cameras"),
                     keyframeCount: try count("SELECT COUNT(*) FROM keyframes"),
@@ -106,6 +106,8 @@ public struct LandmarkFile: Sendable {
                     observationCount: try count("SELECT COUNT(*) FROM observations"),
                     descriptorCount: try count("SELECT COUNT(*) FROM observations WHERE length(descriptor) > 0"),
                     anchorNames: anchorNames)
+                if version >= 3 { summary.orbPointCount = try count("SELECT COUNT(*) FROM orbPoints") }
+                return summary
             }
         } catch {
             throw StoreErrors.map(error, path: path)
@@ -121,36 +123,50 @@ public struct LandmarkFile: Sendable {
                 let metadata = try Self.readMetadata(db, path: path)
                 let cameras = try CameraRecord.order(CameraRecord.Columns.id).fetchAll(db).map(\.camera)
                 let keyframes = try KeyframeRecord.order(KeyframeRecord.Columns.id).fetchAll(db).map(\.keyframe)
-                var points: [MapPoint] = []
-                var pointIndex: [Int64: Int] = [:]
-                let pointRows = try PointRecord.order(PointRecord.Columns.id).fetchCursor(db)
-                while let p = try pointRows.next() {
-                    pointIndex[p.id] = points.count
-                    points.append(MapPoint(id: p.id, position: p.position, color: p.color, reprojectionError: p.reprojectionError))
-                }
                 let keyframeIDs = Set(keyframes.map(\.id))
-                let descriptorBytes = metadata.featureKind.descriptorBytes
-                let observations = try ObservationRecord.order(ObservationRecord.Columns.id).fetchCursor(db)
-                while let record = try observations.next() {
-                    guard let index = pointIndex[record.pointID] else {
-                        throw LandmarkStoreError.inconsistent(path: path, detail: "an observation references point \(record.pointID), which does not exist")
-                    }
-                    let o = record.observation
-                    guard keyframeIDs.contains(o.keyframeID) else {
-                        throw LandmarkStoreError.inconsistent(path: path, detail: "an observation of point \(record.pointID) references keyframe \(o.keyframeID), which does not exist")
-                    }
-                    guard o.descriptor.isEmpty || o.descriptor.count == descriptorBytes else {
-                        throw LandmarkStoreError.inconsistent(
-                            path: path, detail: "an observation of point \(record.pointID) has a \(o.descriptor.count)-byte descriptor, expected \(descriptorBytes)")
-                    }
-                    points[index].observations.append(o)
-                }
+                let points = try Self.readPoints(db, table: "points", observations: "observations", path: path,
+                                                 keyframeIDs: keyframeIDs, descriptorBytes: metadata.featureKind.descriptorBytes)
+                let orbPoints = version >= 3
+                    ? try Self.readPoints(db, table: "orbPoints", observations: "orbObservations", path: path,
+                                          keyframeIDs: keyframeIDs, descriptorBytes: FeatureKind.orb.descriptorBytes) : []
                 let anchors = version >= 2 ? try Self.readAnchors(db) : []
-                return FeatureMap(metadata: metadata, cameras: cameras, keyframes: keyframes, points: points, anchors: anchors)
+                return FeatureMap(metadata: metadata, cameras: cameras, keyframes: keyframes, points: points, orbPoints: orbPoints,
+                                  anchors: anchors)
             }
         } catch {
             throw StoreErrors.map(error, path: path)
         }
+    }
+
+    /// Points of `table` in id order with their tracks from `observations`, checking that
+    /// every observation's point and keyframe exist and its descriptor has `descriptorBytes`.
+    private static func readPoints(_ db: Database, table: String, observations: String, path: String,
+                                   keyframeIDs: Set<Int64>, descriptorBytes: Int) throws -> [MapPoint] {
+        let what = table == "points" ? "an observation" : "an ORB observation"
+        var points: [MapPoint] = []
+        var pointIndex: [Int64: Int] = [:]
+        let pointRows = try PointRecord.fetchCursor(db, sql: "SELECT id, x, y, z, red, green, blue, error FROM \(table) ORDER BY id")
+        while let p = try pointRows.next() {
+            pointIndex[p.id] = points.count
+            points.append(MapPoint(id: p.id, position: p.position, color: p.color, reprojectionError: p.reprojectionError))
+        }
+        let observations = try ObservationRecord.fetchCursor(
+            db, sql: "SELECT pointId, keyframeId, keypointIndex, x, y, size, angle, descriptor FROM \(observations) ORDER BY id")
+        while let record = try observations.next() {
+            guard let index = pointIndex[record.pointID] else {
+                throw LandmarkStoreError.inconsistent(path: path, detail: "\(what) references point \(record.pointID), which does not exist")
+            }
+            let o = record.observation
+            guard keyframeIDs.contains(o.keyframeID) else {
+                throw LandmarkStoreError.inconsistent(path: path, detail: "\(what) of point \(record.pointID) references keyframe \(o.keyframeID), which does not exist")
+            }
+            guard o.descriptor.isEmpty || o.descriptor.count == descriptorBytes else {
+                throw LandmarkStoreError.inconsistent(
+                    path: path, detail: "\(what) of point \(record.pointID) has a \(o.descriptor.count)-byte descriptor, expected \(descriptorBytes)")
+            }
+            points[index].observations.append(o)
+        }
+        return points
     }
 
     /// The anchors in the order they were added; empty for schema version 1.
@@ -230,8 +246,10 @@ public struct LandmarkFile: Sendable {
                         }
                     }
                 }
-                let badColors = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM points WHERE red NOT BETWEEN 0 AND 255 OR green NOT BETWEEN 0 AND 255 OR blue NOT BETWEEN 0 AND 255") ?? 0
-                if badColors > 0 { throw LandmarkStoreError.inconsistent(path: path, detail: "\(badColors) points have colour components outside 0…255") }
+                for table in version >= 3 ? ["points", "orbPoints"] : ["points"] {
+                    let badColors = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE red NOT BETWEEN 0 AND 255 OR green NOT BETWEEN 0 AND 255 OR blue NOT BETWEEN 0 AND 255") ?? 0
+                    if badColors > 0 { throw LandmarkStoreError.inconsistent(path: path, detail: "\(badColors) rows of \(table) have colour components outside 0…255") }
+                }
             }
         } catch {
             throw StoreErrors.map(error, path: path)

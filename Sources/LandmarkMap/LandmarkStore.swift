@@ -122,16 +122,9 @@ public enum LandmarkStore {
                 try MetadataRecord(metadata: map.metadata).insert(db)
                 for camera in map.cameras.sorted(by: { $0.id < $1.id }) { try CameraRecord(camera: camera).insert(db) }
                 for keyframe in map.keyframes.sorted(by: { $0.id < $1.id }) { try KeyframeRecord(keyframe: keyframe).insert(db) }
-                let points = map.points.sorted { $0.id < $1.id }
-                let insertPoint = try PointRecord.insertStatement(db)
-                for point in points { try PointRecord(point).insert(with: insertPoint) }
+                try insert(map.points, into: "points", observations: "observations", db)
                 try faultInjection?(.afterPoints)
-                let insertObservation = try ObservationRecord.insertStatement(db)
-                for point in points {
-                    for observation in point.observations {
-                        try ObservationRecord(pointID: point.id, observation: observation).insert(with: insertObservation)
-                    }
-                }
+                try insert(map.orbPoints, into: "orbPoints", observations: "orbObservations", db)
                 for anchor in map.anchors { try AnchorRecord(anchor: anchor).insert(db) }
             }
             try queue.close()
@@ -148,6 +141,19 @@ public enum LandmarkStore {
             throw LandmarkStoreError.writeFailed(path: path, reason: error.message ?? "\(error.resultCode)")
         } catch {
             throw LandmarkStoreError.writeFailed(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Inserts points (in id order) and their tracks (in track order).
+    private static func insert(_ points: [MapPoint], into table: String, observations: String, _ db: Database) throws {
+        let sorted = points.sorted { $0.id < $1.id }
+        let insertPoint = try PointRecord.insertStatement(db, table: table)
+        for point in sorted { try PointRecord(point).insert(with: insertPoint) }
+        let insertObservation = try ObservationRecord.insertStatement(db, table: observations)
+        for point in sorted {
+            for observation in point.observations {
+                try ObservationRecord(pointID: point.id, observation: observation).insert(with: insertObservation)
+            }
         }
     }
 

@@ -15,6 +15,8 @@ public struct MapSummary: Sendable, Equatable, Codable {
     public var descriptorCount: Int
     /// Anchor names in name order (empty for schema version 1 files).
     public var anchorNames: [String]
+    /// Points of the ORB query layer (0 when the map has none).
+    public var orbPointCount = 0
 
     public init(path: String, fileSizeBytes: Int64, schemaVersion: Int, metadata: MapMetadata,
                 cameraCount: Int, keyframeCount: Int, pointCount: Int, observationCount: Int,

@@ -31,33 +31,41 @@ enum MapValidation {
             }
             if let why = poseProblem(keyframe.cameraFromLandmark) { return "keyframe \(keyframe.id) ('\(keyframe.name)'): cameraFromLandmark \(why)" }
         }
-        let descriptorBytes = md.featureKind.descriptorBytes
-        var pointIDs = Set<Int64>()
-        var keypoints = Set<KeypointKey>()
-        for point in map.points {
-            guard pointIDs.insert(point.id).inserted else { return "point id \(point.id) is used twice" }
-            guard point.position.isFinite else { return "point \(point.id) has a non-finite position" }
-            guard point.reprojectionError.isFinite else { return "point \(point.id) has a non-finite reprojection error" }
-            for o in point.observations {
-                guard keyframeIDs.contains(o.keyframeID) else {
-                    return "point \(point.id) is observed in keyframe \(o.keyframeID), which is not in the map"
-                }
-                guard keypoints.insert(KeypointKey(keyframe: o.keyframeID, index: o.keypointIndex)).inserted else {
-                    return "keypoint \(o.keypointIndex) of keyframe \(o.keyframeID) observes more than one point (or one point twice)"
-                }
-                guard o.pixel.x.isFinite, o.pixel.y.isFinite, o.size.isFinite, o.angle.isFinite else {
-                    return "an observation of point \(point.id) in keyframe \(o.keyframeID) has a non-finite pixel, size or angle"
-                }
-                guard o.descriptor.isEmpty || o.descriptor.count == descriptorBytes else {
-                    return "an observation of point \(point.id) in keyframe \(o.keyframeID) has a \(o.descriptor.count)-byte descriptor; "
-                        + "\(md.featureKind.rawValue) descriptors have \(descriptorBytes) bytes"
-                }
-            }
-        }
+        if let problem = pointsProblem(map.points, layer: "point", kind: md.featureKind, keyframeIDs: keyframeIDs) { return problem }
+        if let problem = pointsProblem(map.orbPoints, layer: "ORB point", kind: .orb, keyframeIDs: keyframeIDs) { return problem }
         var anchorNames = Set<String>()
         for anchor in map.anchors {
             guard anchorNames.insert(anchor.name).inserted else { return "anchor name '\(anchor.name)' is used twice" }
             if let why = anchorProblem(anchor) { return "anchor '\(anchor.name)': \(why)" }
+        }
+        return nil
+    }
+
+    /// The first problem of one point layer (ids, finite values, keyframe references, one
+    /// point per keypoint, descriptors of `kind`), or nil.
+    private static func pointsProblem(_ points: [MapPoint], layer: String, kind: FeatureKind, keyframeIDs: Set<Int64>) -> String? {
+        let descriptorBytes = kind.descriptorBytes
+        var pointIDs = Set<Int64>()
+        var keypoints = Set<KeypointKey>()
+        for point in points {
+            guard pointIDs.insert(point.id).inserted else { return "\(layer) id \(point.id) is used twice" }
+            guard point.position.isFinite else { return "\(layer) \(point.id) has a non-finite position" }
+            guard point.reprojectionError.isFinite else { return "\(layer) \(point.id) has a non-finite reprojection error" }
+            for o in point.observations {
+                guard keyframeIDs.contains(o.keyframeID) else {
+                    return "\(layer) \(point.id) is observed in keyframe \(o.keyframeID), which is not in the map"
+                }
+                guard keypoints.insert(KeypointKey(keyframe: o.keyframeID, index: o.keypointIndex)).inserted else {
+                    return "keypoint \(o.keypointIndex) of keyframe \(o.keyframeID) observes more than one \(layer) (or one twice)"
+                }
+                guard o.pixel.x.isFinite, o.pixel.y.isFinite, o.size.isFinite, o.angle.isFinite else {
+                    return "an observation of \(layer) \(point.id) in keyframe \(o.keyframeID) has a non-finite pixel, size or angle"
+                }
+                guard o.descriptor.isEmpty || o.descriptor.count == descriptorBytes else {
+                    return "an observation of \(layer) \(point.id) in keyframe \(o.keyframeID) has a \(o.descriptor.count)-byte descriptor; "
+                        + "\(kind.rawValue) descriptors have \(descriptorBytes) bytes"
+                }
+            }
         }
         return nil
     }

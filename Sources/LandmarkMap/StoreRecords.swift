@@ -134,8 +134,8 @@ extension PointRecord: FetchableRecord, PersistableRecord {
         reprojectionError = try row.decode(atIndex: 7)
     }
     /// A prepared INSERT for bulk writes (`insert(with:)`), much cheaper per row than `insert(_:)`.
-    static func insertStatement(_ db: Database) throws -> Statement {
-        try db.makeStatement(sql: "INSERT INTO points (id, x, y, z, red, green, blue, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    static func insertStatement(_ db: Database, table: String = databaseTableName) throws -> Statement {
+        try db.makeStatement(sql: "INSERT INTO \(table) (id, x, y, z, red, green, blue, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
     }
     func insert(with statement: Statement) throws {
         statement.setUncheckedArguments([id, position.x, position.y, position.z, Int(color.x), Int(color.y), Int(color.z),
@@ -181,9 +181,9 @@ extension ObservationRecord: FetchableRecord, PersistableRecord {
                                   size: Float(size), angle: Float(angle), descriptor: descriptor)
     }
     /// A prepared INSERT for bulk writes (`insert(with:)`), much cheaper per row than `insert(_:)`.
-    static func insertStatement(_ db: Database) throws -> Statement {
+    static func insertStatement(_ db: Database, table: String = databaseTableName) throws -> Statement {
         try db.makeStatement(sql: """
-            INSERT INTO observations (pointId, keyframeId, keypointIndex, x, y, size, angle, descriptor)
+            INSERT INTO \(table) (pointId, keyframeId, keypointIndex, x, y, size, angle, descriptor)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
     }

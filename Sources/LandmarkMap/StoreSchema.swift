@@ -9,13 +9,14 @@ enum StoreSchema {
     static let applicationID: Int32 = 0x4C4D_524B
 
     /// Migration identifiers in order; index + 1 is the schema version each one produces.
-    static let migrationIdentifiers = ["v1-core", "v2-anchors"]
+    static let migrationIdentifiers = ["v1-core", "v2-anchors", "v3-orb-layer"]
     static var version: Int { migrationIdentifiers.count }
 
     /// Tables each schema version must have.
     static func requiredTables(version: Int) -> [String] {
         var tables = ["metadata", "cameras", "keyframes", "points", "observations"]
         if version >= 2 { tables.append("anchors") }
+        if version >= 3 { tables += ["orbPoints", "orbObservations"] }
         return tables
     }
 
@@ -85,6 +86,31 @@ enum StoreSchema {
                     createdAt REAL NOT NULL
                 );
                 PRAGMA user_version = 2;
+                """)
+        }
+
+        // v3 (frozen): the ORB query layer (issue 3). The same columns as points and
+        // observations; keypointIndex counts in the keyframe's ORB keypoints.
+        migrator.registerMigration("v3-orb-layer") { db in
+            try db.execute(sql: """
+                CREATE TABLE orbPoints (
+                    id INTEGER PRIMARY KEY,
+                    x REAL NOT NULL, y REAL NOT NULL, z REAL NOT NULL,
+                    red INTEGER NOT NULL, green INTEGER NOT NULL, blue INTEGER NOT NULL,
+                    error REAL NOT NULL
+                );
+                CREATE TABLE orbObservations (
+                    id INTEGER PRIMARY KEY,
+                    pointId INTEGER NOT NULL REFERENCES orbPoints(id) ON DELETE CASCADE,
+                    keyframeId INTEGER NOT NULL REFERENCES keyframes(id) ON DELETE CASCADE,
+                    keypointIndex INTEGER NOT NULL,
+                    x REAL NOT NULL, y REAL NOT NULL,
+                    size REAL NOT NULL, angle REAL NOT NULL,
+                    descriptor BLOB NOT NULL
+                );
+                CREATE UNIQUE INDEX orbObservations_keyframe_keypoint ON orbObservations(keyframeId, keypointIndex);
+                CREATE INDEX orbObservations_pointId ON orbObservations(pointId);
+                PRAGMA user_version = 3;
                 """)
         }
         return migrator

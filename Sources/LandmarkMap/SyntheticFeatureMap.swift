@@ -7,9 +7,11 @@ import Geometry
 public enum SyntheticFeatureMap {
     /// A map of `keyframeCount` keyframes on two cameras (one with distortion) around the
     /// origin, `pointCount` points, each seen by `observationsPerPoint` keyframes with dense
-    /// keypoint indices per keyframe and random descriptors.
+    /// keypoint indices per keyframe and random descriptors; `orbPointCount` ORB points
+    /// likewise in the ORB query layer.
     public static func make(seed: UInt64 = 1, keyframeCount: Int = 6, pointCount: Int = 40, observationsPerPoint: Int = 3,
-                           kind: FeatureKind = .sift, name: String = "synthetic", anchors: [Anchor] = []) -> FeatureMap {
+                           kind: FeatureKind = .sift, name: String = "synthetic", orbPointCount: Int = 0,
+                           anchors: [Anchor] = []) -> FeatureMap {
         var rng = SplitMix64(seed: seed)
         let cameras = [
             MapCamera(id: 1, intrinsics: CameraIntrinsics(width: 1024, height: 768, fx: 880.25, fy: 881.5,
@@ -26,34 +28,40 @@ public enum SyntheticFeatureMap {
                                       cameraID: Int64(i % 2 + 1),
                                       cameraFromLandmark: Rigid3(rotation: rotation, translation: translation)))
         }
-        var nextKeypoint = [Int32](repeating: 0, count: keyframeCount)
-        var points: [MapPoint] = []
-        for p in 0..<pointCount {
-            var observations: [Observation] = []
-            var chosen = Set<Int>()
-            while chosen.count < min(observationsPerPoint, keyframeCount) {
-                chosen.insert(Int.random(in: 0..<keyframeCount, using: &rng))
+        func makePoints(_ count: Int, kind: FeatureKind) -> [MapPoint] {
+            var nextKeypoint = [Int32](repeating: 0, count: keyframeCount)
+            var points: [MapPoint] = []
+            for p in 0..<count {
+                var observations: [Observation] = []
+                var chosen = Set<Int>()
+                while chosen.count < min(observationsPerPoint, keyframeCount) {
+                    chosen.insert(Int.random(in: 0..<keyframeCount, using: &rng))
+                }
+                for k in chosen.sorted() {
+                    let descriptor = (0..<kind.descriptorBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                    observations.append(Observation(
+                        keyframeID: Int64(k + 1), keypointIndex: nextKeypoint[k],
+                        pixel: Vec2(Double.random(in: 0..<1024, using: &rng), Double.random(in: 0..<768, using: &rng)),
+                        size: Float.random(in: 2..<40, using: &rng), angle: Float.random(in: 0..<360, using: &rng),
+                        descriptor: descriptor))
+                    nextKeypoint[k] += 1
+                }
+                points.append(MapPoint(
+                    id: Int64(p + 1),
+                    position: Vec3(rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()),
+                    color: SIMD3(UInt8.random(in: 0...255, using: &rng), UInt8.random(in: 0...255, using: &rng),
+                                 UInt8.random(in: 0...255, using: &rng)),
+                    reprojectionError: Double.random(in: 0..<2, using: &rng), observations: observations))
             }
-            for k in chosen.sorted() {
-                let descriptor = (0..<kind.descriptorBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
-                observations.append(Observation(
-                    keyframeID: Int64(k + 1), keypointIndex: nextKeypoint[k],
-                    pixel: Vec2(Double.random(in: 0..<1024, using: &rng), Double.random(in: 0..<768, using: &rng)),
-                    size: Float.random(in: 2..<40, using: &rng), angle: Float.random(in: 0..<360, using: &rng),
-                    descriptor: descriptor))
-                nextKeypoint[k] += 1
-            }
-            points.append(MapPoint(
-                id: Int64(p + 1),
-                position: Vec3(rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()),
-                color: SIMD3(UInt8.random(in: 0...255, using: &rng), UInt8.random(in: 0...255, using: &rng),
-                             UInt8.random(in: 0...255, using: &rng)),
-                reprojectionError: Double.random(in: 0..<2, using: &rng), observations: observations))
+            return points
         }
+        let points = makePoints(pointCount, kind: kind)
+        let orbPoints = makePoints(orbPointCount, kind: .orb)
         let metadata = MapMetadata(name: name, featureKind: kind, isMetric: true,
                                    alignment: "priors: \(keyframeCount) cameras, RMS 0.004 m",
                                    createdAt: 1_790_000_000.25, generator: "SyntheticFeatureMap seed \(seed)")
-        return FeatureMap(metadata: metadata, cameras: cameras, keyframes: keyframes, points: points, anchors: anchors)
+        return FeatureMap(metadata: metadata, cameras: cameras, keyframes: keyframes, points: points, orbPoints: orbPoints,
+                          anchors: anchors)
     }
 
 }

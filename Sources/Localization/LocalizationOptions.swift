@@ -20,6 +20,14 @@ public struct LocalizationOptions: Sendable, Equatable {
     public var siftContrastThreshold: Double = 0.01
     /// Keep the strongest N query features; 0 means the detector's default.
     public var maxFeatures: Int = 8192
+    /// Try the map's ORB query layer first when it has one and the intrinsics are known;
+    /// the map's own features answer when it declines (`LocalizationResult.fallbackReason`).
+    /// Off by default: on the synthetic queries at 640×480 on one core it answers in 24 ms
+    /// (cold) instead of 135 ms, but only 65 % of its poses are within 5 cm (SIFT: 100 %),
+    /// because ORB's whole-pixel FAST corners are less precise than SIFT's keypoints.
+    public var useORBLayer = false
+    /// ORB keypoints per query frame for the ORB layer.
+    public var orbMaxFeatures: Int = 2000
     /// The cold whole-map search uses only the strongest N of them (by detector
     /// response); 0 means all. Its cost grows with N while the extra weak features add few
     /// ratio-test survivors; guided re-matching and the tracking prior use every feature.
@@ -89,6 +97,7 @@ public struct LocalizationOptions: Sendable, Equatable {
         guard maxImageSize >= 0 else { throw fail("maxImageSize must be ≥ 0") }
         guard maxImagePixels >= 0 else { throw fail("maxImagePixels must be ≥ 0") }
         guard maxFeatures >= 0 else { throw fail("maxFeatures must be ≥ 0") }
+        guard orbMaxFeatures > 0 else { throw fail("orbMaxFeatures must be > 0") }
         guard coldMatchFeatures >= 0 else { throw fail("coldMatchFeatures must be ≥ 0") }
         guard searchChecks >= 0 else { throw fail("searchChecks must be ≥ 0") }
         guard siftContrastThreshold >= 0, siftContrastThreshold.isFinite else { throw fail("siftContrastThreshold must be ≥ 0") }

@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import LandmarkMap
 
 /// The answer to one pose query.
 ///
@@ -28,6 +29,12 @@ public struct LocalizationResult: Sendable, Equatable {
     public var intrinsics: CameraIntrinsics?
     /// True when the focal length was estimated rather than given.
     public var focalEstimated: Bool
+    /// The local features of the final attempt: `.orb` when the map's ORB query layer
+    /// answered, else the map's own kind. Nil when no features were extracted.
+    public var features: FeatureKind?
+    /// Why the ORB query layer's attempt was not the answer, when the query fell back to
+    /// the map's own features; nil otherwise.
+    public var fallbackReason: String?
     /// Wall-clock milliseconds per stage.
     public var timings: StageTimings
     /// CPU milliseconds per stage of the thread that answered the query: its own work even
@@ -91,7 +98,7 @@ extension LocalizationResult {
     /// The wire format shared by `landmark localize --json` and the server:
     /// `{"image":…,"status":…,"reason":…,"cameraFromLandmark":{"rotation":[w,x,y,z],
     /// "translation":[x,y,z]},"landmarkFromCamera":{…},"inliers":N,"rmsePx":…,"timingsMs":{…}}`
-    /// plus `matches`, `confidence`, `intrinsics` and `focalEstimated`.
+    /// plus `matches`, `confidence`, `intrinsics`, `focalEstimated`, `features` and `fallbackReason`.
     /// Keys absent from a `not_localized` answer are JSON `null`.
     public func jsonObject(image: String?) -> [String: Any] {
         var o: [String: Any] = [:]
@@ -105,6 +112,8 @@ extension LocalizationResult {
         o["rmsePx"] = rmsePx.map { Self.round($0, 3) } ?? NSNull()
         o["confidence"] = Self.round(confidence, 3)
         o["focalEstimated"] = focalEstimated
+        o["features"] = features?.rawValue ?? NSNull()
+        o["fallbackReason"] = fallbackReason ?? NSNull()
         if let k = intrinsics {
             o["intrinsics"] = ["fx": Self.round(k.fx, 3), "fy": Self.round(k.fy, 3),
                                "cx": Self.round(k.cx, 3), "cy": Self.round(k.cy, 3),

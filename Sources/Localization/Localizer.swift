@@ -19,14 +19,18 @@ import Rendering
 ///
 /// Thread-safe: one `Localizer` serves concurrent queries.
 public final class Localizer: PoseLocalizing {
+    /// The map's own points (SIFT, or ORB for an ORB-only map).
     public let index: MapIndex
+    /// The map's ORB query layer, when it has one (`FeatureMap.orbPoints`).
+    public let orbIndex: MapIndex?
     public let options: LocalizationOptions
 
-    /// Builds the map's index (the slow part: seconds for large maps).
+    /// Builds the map's indexes (the slow part: seconds for large maps).
     public init(map: FeatureMap, options: LocalizationOptions = LocalizationOptions()) throws {
         try options.validate()
         self.options = options
         self.index = try MapIndex(map: map)
+        self.orbIndex = try MapIndex.orbLayer(of: map)
     }
 
     public func localize(_ query: LocalizationQuery) throws -> LocalizationResult {
@@ -73,8 +77,42 @@ public final class Localizer: PoseLocalizing {
         let cx = (cxFull + 0.5) * scale - 0.5, cy = (cyFull + 0.5) * scale - 0.5
 
         if options.stretchContrast { image = stretchContrast(image) }
-        // Features of the map's kind.
-        let features = try extractFeatures(image, options: FeatureOptions(kind: index.kind, maxFeatures: options.maxFeatures,
+        let prepared = PreparedFrame(image: image, scale: scale, fullK: fullK, k: k, cx: cx, cy: cy,
+                                     sentWidth: frame.width, sentHeight: frame.height)
+        // The ORB layer first when it can answer (known intrinsics); the map's own features
+        // when it declines. Its weak-evidence checks are the same, so a decline costs time,
+        // never a wrong pose.
+        var fallbackReason: String?
+        if options.useORBLayer, let orbIndex, k != nil {
+            let attempt = try localize(prepared, index: orbIndex, maxFeatures: options.orbMaxFeatures, prior: prior, clock: &clock)
+            if attempt.isLocalized { return clock.stamp(attempt) }
+            fallbackReason = attempt.reason
+        }
+        var result = try localize(prepared, index: index, maxFeatures: options.maxFeatures, prior: prior, clock: &clock)
+        result.fallbackReason = fallbackReason.map { "ORB layer: \($0)" }
+        return clock.stamp(result)
+    }
+
+    /// A frame downscaled to the working size, with its intrinsics there and as sent.
+    private struct PreparedFrame {
+        var image: Image8
+        var scale: Double
+        /// Intrinsics of the frame as sent, and at the working size; nil when unknown.
+        var fullK: CameraIntrinsics?
+        var k: CameraIntrinsics?
+        /// The principal point at the working size (given or the centre).
+        var cx: Double, cy: Double
+        var sentWidth: Int, sentHeight: Int
+    }
+
+    /// One attempt against one point layer: features of the layer's kind, 2D–3D matches,
+    /// the pose, verification and guided refinement. Stages add to `clock`.
+    private func localize(_ frame: PreparedFrame, index: MapIndex, maxFeatures: Int, prior: Rigid3?,
+                          clock: inout StageClock) throws -> LocalizationResult {
+        let image = frame.image, scale = frame.scale, fullK = frame.fullK, k = frame.k, cx = frame.cx, cy = frame.cy
+        func withKind(_ r: LocalizationResult) -> LocalizationResult { var r = r; r.features = index.kind; return r }
+        // Features of the layer's kind.
+        let features = try extractFeatures(image, options: FeatureOptions(kind: index.kind, maxFeatures: maxFeatures,
                                                                          maxImageSize: 0,
                                                                          siftContrastThreshold: options.siftContrastThreshold))
         clock.end(\.features)
@@ -86,7 +124,7 @@ public final class Localizer: PoseLocalizing {
             correspondences = matchWithPrior(features, index: index, cameraFromLandmark: prior, intrinsics: k, options: options)
             clock.end(\.match)
             if correspondences.count >= options.priorMinMatches {
-                let (p3, p2) = arrays(correspondences, features)
+                let (p3, p2) = arrays(correspondences, features, index)
                 hypothesis = estimatePose(points: p3, pixels: p2, intrinsics: k, options: options)
                 if let h = hypothesis, verify(h, matches: correspondences.count, features: features) != nil { hypothesis = nil }
                 // Window matches are only right where the true pose is within the window of
@@ -101,7 +139,7 @@ public final class Localizer: PoseLocalizing {
         if hypothesis == nil {
             correspondences = try matchStrongestToMap(features, index: index, options: options)
             clock.end(\.match)
-            let (p3, p2) = arrays(correspondences, features)
+            let (p3, p2) = arrays(correspondences, features, index)
             if let k {
                 hypothesis = estimatePose(points: p3, pixels: p2, intrinsics: k, options: options)
             } else {
@@ -111,14 +149,14 @@ public final class Localizer: PoseLocalizing {
             clock.end(\.pose)
         }
         guard correspondences.count >= options.minInliers else {
-            return clock.stamp(.notLocalized("\(correspondences.count) 2D–3D matches from \(features.count) features; need at least \(options.minInliers)",
+            return withKind(.notLocalized("\(correspondences.count) 2D–3D matches from \(features.count) features; need at least \(options.minInliers)",
                                              matches: correspondences.count))
         }
         guard let found = hypothesis else {
-            return clock.stamp(.notLocalized("no pose found among \(correspondences.count) 2D–3D matches", matches: correspondences.count))
+            return withKind(.notLocalized("no pose found among \(correspondences.count) 2D–3D matches", matches: correspondences.count))
         }
         if let reason = verify(found, matches: correspondences.count, features: features) {
-            return clock.stamp(.notLocalized(reason, inliers: found.inlierCount, matches: correspondences.count))
+            return withKind(.notLocalized(reason, inliers: found.inlierCount, matches: correspondences.count))
         }
         // The verified pose: guided re-matching over the whole map, then a robust refinement.
         let (h, finalCorrespondences) = refineWithGuidedMatches(found, correspondences: correspondences, features: features,
@@ -128,7 +166,7 @@ public final class Localizer: PoseLocalizing {
         }
         clock.end(\.pose)
         // Back to the frame as sent.
-        let outK = fullK ?? CameraIntrinsics(width: frame.width, height: frame.height, fx: h.intrinsics.fx / scale,
+        let outK = fullK ?? CameraIntrinsics(width: frame.sentWidth, height: frame.sentHeight, fx: h.intrinsics.fx / scale,
                                              fy: h.intrinsics.fy / scale, cx: (h.intrinsics.cx + 0.5) / scale - 0.5,
                                              cy: (h.intrinsics.cy + 0.5) / scale - 0.5)
         var result = LocalizationResult(status: .localized, cameraFromLandmark: h.cameraFromLandmark, inliers: h.inlierCount,
@@ -140,7 +178,8 @@ public final class Localizer: PoseLocalizing {
             return InlierCorrespondence(pixel: (kp.pixel + 0.5) / scale - 0.5, point: index.positions[finalCorrespondences[i].point],
                                         size: Double(kp.size) / scale)
         }
-        return clock.stamp(result)
+        result.features = index.kind
+        return result
     }
 
     /// Median distance, in pixels, between the inliers' projections with `prior` and with
@@ -156,7 +195,7 @@ public final class Localizer: PoseLocalizing {
         return d[d.count / 2]
     }
 
-    private func arrays(_ c: [Correspondence], _ f: FeatureSet) -> ([Vec3], [Vec2]) {
+    private func arrays(_ c: [Correspondence], _ f: FeatureSet, _ index: MapIndex) -> ([Vec3], [Vec2]) {
         (c.map { index.positions[$0.point] }, c.map { f.keypoints[$0.keypoint].pixel })
     }
 

@@ -33,9 +33,24 @@ public final class MapIndex: Sendable {
     public var rowCount: Int { rowPoint.count }
     public var pointCount: Int { positions.count }
 
-    /// Indexes `map`. Throws `.unusableMap` when it has no descriptors to match against.
-    public init(map: FeatureMap) throws {
-        let kind = map.metadata.featureKind
+    /// Indexes `map`'s own points. Throws `.unusableMap` when it has no descriptors to match against.
+    public convenience init(map: FeatureMap) throws {
+        try self.init(points: map.points, kind: map.metadata.featureKind, map: map)
+    }
+
+    /// The index of `map`'s ORB query layer; nil when the map has none (or too few points
+    /// in it to localize against, `minimumORBLayerPoints`).
+    public static func orbLayer(of map: FeatureMap) throws -> MapIndex? {
+        guard map.metadata.featureKind != .orb, map.orbPoints.count >= minimumORBLayerPoints else { return nil }
+        return try MapIndex(points: map.orbPoints, kind: .orb, map: map)
+    }
+
+    /// Fewer ORB points than this cannot give the inliers a pose needs across a frame.
+    public static let minimumORBLayerPoints = 200
+
+    /// Indexes `points` (descriptors of `kind`), with `map`'s keyframes and cameras for
+    /// each point's viewing directions and physical size.
+    init(points: [MapPoint], kind: FeatureKind, map: FeatureMap) throws {
         let bytes = kind.descriptorBytes
         var positions: [Vec3] = [], rowPoint: [Int32] = [], descriptors: [UInt8] = []
         var pointRows: [(Int32, Int32)] = []
@@ -45,9 +60,8 @@ public final class MapIndex: Sendable {
             centres[keyframe.id] = keyframe.center
             focals[keyframe.id] = map.camera(id: keyframe.cameraID).map { ($0.intrinsics.fx + $0.intrinsics.fy) / 2 }
         }
-        positions.reserveCapacity(map.points.count)
-        descriptors.reserveCapacity(map.observationCount * bytes)
-        for point in map.points where point.position.isFinite {
+        positions.reserveCapacity(points.count)
+        for point in points where point.position.isFinite {
             let start = Int32(rowPoint.count)
             var count: Int32 = 0
             for observation in point.observations where observation.descriptor.count == bytes {

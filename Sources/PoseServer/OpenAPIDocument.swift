@@ -366,6 +366,8 @@ components:
         rmsePx: {type: number, nullable: true}
         confidence: {type: number}
         focalEstimated: {type: boolean}
+        features: {type: string, enum: [sift, orb], nullable: true, description: "orb when the map's ORB query layer answered"}
+        fallbackReason: {type: string, nullable: true, description: "why the ORB layer's attempt was not the answer"}
         intrinsics:
           type: object
           nullable: true

@@ -78,6 +78,7 @@ public func alignToPriors(_ map: inout FeatureMap, priors: CameraPriors, seed: U
     let s = fit.transform
     for i in map.keyframes.indices { map.keyframes[i].cameraFromLandmark = s.transformCameraPose(map.keyframes[i].cameraFromLandmark) }
     for i in map.points.indices { map.points[i].position = s.apply(map.points[i].position) }
+    for i in map.orbPoints.indices { map.orbPoints[i].position = s.apply(map.orbPoints[i].position) }
     let used = fit.inliers.indices.filter { fit.inliers[$0] }
     let rms = (used.map { let d = distance(s.apply(src[$0]), dst[$0]); return d * d }.reduce(0, +) / Double(used.count)).squareRoot()
     let text = String(format: "priors: %d of %d cameras, RMS %.4f m, scale %.6g", used.count, src.count, rms, s.scale)

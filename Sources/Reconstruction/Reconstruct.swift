@@ -17,6 +17,9 @@ private struct ExtractedPhoto: Sendable {
     var colors: [SIMD3<UInt8>]
     /// The focal length EXIF states, in pixels; nil when absent.
     var exifFocal: Double?
+    /// ORB features for the query layer (SIFT maps) and the colour under each.
+    var orb: FeatureSet?
+    var orbColors: [SIMD3<UInt8>] = []
 }
 
 /// Registers a folder of photos: features, pair matching with geometric verification,
@@ -48,6 +51,8 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
     let failures = SlotArray<String>(count: photos.count)
     let featureBar = BarSink(showBars ? ProgressBar("features", total: photos.count) : nil)
     let featureOptions = options.features
+    let orbOptions = options.orbLayer.enabled && options.features.kind == .sift
+        ? FeatureOptions(kind: .orb, maxFeatures: options.orbLayer.maxFeatures, maxImageSize: options.features.maxImageSize) : nil
     parallelFor(photos.count) { i in
         defer { featureBar.advance() }
         do {
@@ -58,13 +63,21 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
             }
             let image = try Image8(decoding: data, channels: 3, name: photos[i].name)
             let f = try extractFeatures(image, options: featureOptions)
-            let colors = f.keypoints.map { k -> SIMD3<UInt8> in
-                let x = min(image.width - 1, max(0, Int(k.x.rounded()))), y = min(image.height - 1, max(0, Int(k.y.rounded())))
-                let p = (y * image.width + x) * 3
-                return SIMD3(image.pixels[p], image.pixels[p + 1], image.pixels[p + 2])
+            func colors(_ f: FeatureSet) -> [SIMD3<UInt8>] {
+                f.keypoints.map { k -> SIMD3<UInt8> in
+                    let x = min(image.width - 1, max(0, Int(k.x.rounded()))), y = min(image.height - 1, max(0, Int(k.y.rounded())))
+                    let p = (y * image.width + x) * 3
+                    return SIMD3(image.pixels[p], image.pixels[p + 1], image.pixels[p + 2])
+                }
             }
-            extracted[i] = ExtractedPhoto(features: f, colors: colors,
-                                          exifFocal: exifFocalLengthPixels(data, width: image.width, height: image.height))
+            var photo = ExtractedPhoto(features: f, colors: colors(f),
+                                       exifFocal: exifFocalLengthPixels(data, width: image.width, height: image.height))
+            if let orbOptions {
+                let orb = try extractFeatures(image, options: orbOptions)
+                photo.orb = orb
+                photo.orbColors = colors(orb)
+            }
+            extracted[i] = photo
         } catch {
             failures[i] = "\(error)"
         }
@@ -154,11 +167,20 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
     lap("mapping")
 
     // 5. The feature map.
-    let map = buildMap(mapper, names: names, colors: colors, name: name, options: options)
+    var map = buildMap(mapper, names: names, colors: colors, name: name, options: options)
+    lap("output")
+    if orbOptions != nil {
+        var orb: [Int64: FeatureSet] = [:], orbColors: [Int64: [SIMD3<UInt8>]] = [:], scales: [Int64: Double] = [:]
+        for (i, k) in kept.enumerated() {
+            guard let e = extracted[k], let f = e.orb else { continue }
+            orb[Int64(i + 1)] = f; orbColors[Int64(i + 1)] = e.orbColors; scales[Int64(i + 1)] = pixelScale[i]
+        }
+        map.orbPoints = try buildORBLayer(map: map, features: orb, colors: orbColors, pixelScale: scales, options: options.orbLayer)
+        lap("orb layer")
+    }
     var stats = mapStats(map, mapper: mapper, imageCount: photos.count, verifiedPairs: verified.count)
     stats.unregistered = photos.indices.filter { !kept.contains($0) }.map { photos[$0].name }
         + kept.indices.filter { mapper.poses[$0] == nil }.map { names[$0] }
-    lap("output")
     stats.stageSeconds = stages
     return ReconstructionResult(map: map, stats: stats, warnings: warnings)
 }

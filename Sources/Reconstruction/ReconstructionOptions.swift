@@ -8,6 +8,8 @@ import LandmarkMap
 public struct ReconstructionOptions: Sendable, Equatable {
     public var features = FeatureOptions()
     public var matching = MatchOptions(ratio: 0.8, mutual: true)
+    /// The ORB query layer added to SIFT maps (see `buildORBLayer`).
+    public var orbLayer = ORBLayerOptions()
     /// Known intrinsics for every photo; nil guesses them (focal 1.2 × the longer side,
     /// principal point at the centre) and refines them per photo in bundle adjustment.
     public var intrinsics: IntrinsicsPrior?

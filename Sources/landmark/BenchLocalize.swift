@@ -40,6 +40,12 @@ struct BenchLocalize: ParsableCommand {
     @Option(help: "Localizer feature budget per frame (0 = all).")
     var maxFeatures: Int = LocalizationOptions().maxFeatures
 
+    @Option(help: "Try the map's ORB query layer first when it has one, as `localize --fast` (true/false).")
+    var orbLayer: Bool = LocalizationOptions().useORBLayer
+
+    @Option(help: "ORB keypoints per query frame for the ORB layer.")
+    var orbFeatures: Int = LocalizationOptions().orbMaxFeatures
+
     @Option(help: "Strongest features used by the cold whole-map search (0 = all).")
     var coldMatchFeatures: Int = LocalizationOptions().coldMatchFeatures
 
@@ -79,6 +85,8 @@ struct BenchLocalize: ParsableCommand {
         options.maxImageSize = maxImageSize
         options.maxFeatures = maxFeatures
         options.coldMatchFeatures = coldMatchFeatures
+        options.useORBLayer = orbLayer
+        options.orbMaxFeatures = orbFeatures
         options.searchChecks = searchChecks
         options.guidedWindowPixels = guidedWindow
         options.refinementLossPixels = refinementLoss
@@ -161,7 +169,7 @@ struct BenchLocalize: ParsableCommand {
 
         var json: [String: Any] = [
             "map": map, "queries": views.count, "seed": seed, "repeats": repeats,
-            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "cold_match_features": coldMatchFeatures, "search_checks": searchChecks, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
+            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "orb_layer": orbLayer, "orb_features": orbFeatures, "cold_match_features": coldMatchFeatures, "search_checks": searchChecks, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
             "map_load_seconds": loadSeconds, "index_rows": localizer.index.rowCount, "map_points": localizer.index.pointCount,
             "accuracy_cold": summary(cold), "accuracy_prior": summary(tracked),
             "prior_noise_m_deg": noise, "latency_ms": speed, "per_query": lines,
@@ -176,8 +184,11 @@ struct BenchLocalize: ParsableCommand {
         var inliers: Int
         var position: Double?
         var rotation: Double?
+        /// The features of the answer ("orb" from the ORB layer, else the map's own).
+        var features: String?
         init(_ r: LocalizationResult, truth: Rigid3, name: String) {
             self.name = name
+            features = r.features?.rawValue
             inliers = r.inliers
             localized = r.isLocalized
             if let pose = r.cameraFromLandmark {
@@ -199,6 +210,7 @@ struct BenchLocalize: ParsableCommand {
                 "median_position_error_m": median(pos), "median_rotation_error_deg": median(rot),
                 "max_position_error_m": pos.last ?? NSNull(), "max_rotation_error_deg": rot.last ?? NSNull(),
                 "wrong_localized_over_1m_or_5deg": wrong,
+                "answered_by": Dictionary(grouping: loc, by: { $0.features ?? "none" }).mapValues(\.count),
                 "wrong": wrongOnes.map { ["image": $0.name, "inliers": $0.inliers, "positionErrorM": $0.position ?? -1, "rotationErrorDeg": $0.rotation ?? -1] as [String: Any] },
                 "outside_5cm_0.5deg": errors.filter { !($0.localized && ($0.position ?? .infinity) <= 0.05 && ($0.rotation ?? .infinity) <= 0.5) }
                     .map { ["image": $0.name, "localized": $0.localized, "inliers": $0.inliers, "positionErrorM": $0.position ?? -1] as [String: Any] }]

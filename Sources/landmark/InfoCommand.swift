@@ -42,6 +42,7 @@ enum MapInfoText {
         var path: String
         var name: String
         var keyframes: Int, cameras: Int, points: Int, observations: Int, descriptors: Int
+        var orbLayerPoints: Int
         var featureKind: String
         var metric: Bool
         var units: String
@@ -57,7 +58,7 @@ enum MapInfoText {
     static func json(_ s: MapSummary, checked: Bool) throws -> String {
         let info = JSONInfo(
             path: s.path, name: s.metadata.name, keyframes: s.keyframeCount, cameras: s.cameraCount, points: s.pointCount,
-            observations: s.observationCount, descriptors: s.descriptorCount, featureKind: s.metadata.featureKind.rawValue,
+            observations: s.observationCount, descriptors: s.descriptorCount, orbLayerPoints: s.orbPointCount, featureKind: s.metadata.featureKind.rawValue,
             metric: s.metadata.isMetric, units: s.metadata.isMetric ? "m" : "map units (own scale, not metric)",
             alignment: s.metadata.alignment, anchors: s.anchorNames, schemaVersion: s.schemaVersion,
             fileSizeBytes: s.fileSizeBytes, createdAt: s.metadata.createdAt, generator: s.metadata.generator,
@@ -85,6 +86,7 @@ enum MapInfoText {
             "  points:        \(grouped(s.pointCount))",
             "  observations:  \(grouped(s.observationCount)) (\(descriptors))",
             "  feature kind:  \(kind)",
+            "  ORB layer:     \(s.orbPointCount > 0 ? "\(grouped(s.orbPointCount)) points (localize --fast)" : "none (register --orb-layer adds one)")",
             "  frame:         \(frame)",
             "  anchors:       \(s.anchorNames.isEmpty ? "none" : s.anchorNames.joined(separator: ", "))",
             "  created:       \(created) by \(md.generator)",

@@ -30,7 +30,7 @@ struct LocalizationDiagnosis {
             trueIntrinsics[k.id] = v.intrinsics
         }
         guard truePoseByKeyframe.count >= 2 else { return nil }
-        for p in map.points where p.position.isFinite { pointsByPosition[p.position] = p }
+        for p in map.points + map.orbPoints where p.position.isFinite { pointsByPosition[p.position] = p }
     }
 
     /// The point's position triangulated from its observations with true camera poses.

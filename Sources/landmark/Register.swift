@@ -40,6 +40,12 @@ struct Register: ParsableCommand {
     @Option(help: "SIFT contrast threshold (0: OpenCV's 0.04; COLMAP's equivalent is about 0.02). Lower finds more, weaker features.")
     var siftContrast: Double = 0
 
+    @Flag(help: "Add an ORB query layer to the SIFT map: ORB points triangulated with the registered poses, for `localize --fast` and `serve --fast`.")
+    var orbLayer = false
+
+    @Option(help: "ORB keypoints per photo for the ORB query layer.")
+    var orbFeatures: Int = ORBLayerOptions().maxFeatures
+
     func validate() throws {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: photos, isDirectory: &isDir), isDir.boolValue else {
@@ -54,6 +60,8 @@ struct Register: ParsableCommand {
         guard maxImageSize >= 0, maxFeatures > 0 else {
             throw ValidationError("--max-image-size must be ≥ 0 and --max-features > 0.")
         }
+        guard orbFeatures > 0 else { throw ValidationError("--orb-features must be > 0.") }
+        if orbLayer && features != .sift { throw ValidationError("--orb-layer needs a SIFT map (--features sift).") }
         guard siftContrast >= 0, siftContrast < 1 else { throw ValidationError("--sift-contrast must be in [0, 1).") }
     }
 
@@ -63,6 +71,8 @@ struct Register: ParsableCommand {
         for w in collection.warnings { printError("warning: \(w)") }
         var options = ReconstructionOptions()
         options.seed = seed
+        options.orbLayer.enabled = orbLayer
+        options.orbLayer.maxFeatures = orbFeatures
         options.features = FeatureOptions(kind: features, maxFeatures: maxFeatures, maxImageSize: maxImageSize,
                                           siftContrastThreshold: siftContrast)
         if let intrinsics { options.intrinsics = try IntrinsicsPrior.load(from: URL(fileURLWithPath: intrinsics)) }
@@ -77,6 +87,7 @@ struct Register: ParsableCommand {
         print("registered \(s.registeredCount)/\(s.imageCount) photos, \(s.pointCount) points, "
               + String(format: "mean reprojection error %.3f px, track length %.2f", s.meanReprojectionError, s.meanTrackLength))
         if !s.unregistered.isEmpty { print("not registered: \(s.unregistered.joined(separator: ", "))") }
+        if !result.map.orbPoints.isEmpty { print("ORB query layer: \(result.map.orbPoints.count) points") }
         print("frame: \(frame)")
         print(String(format: "wrote %@ in %.1f s (", out, Date().timeIntervalSince(start))
               + s.stageSeconds.map { String(format: "%@ %.1f s", $0.stage, $0.seconds) }.joined(separator: ", ") + ")")

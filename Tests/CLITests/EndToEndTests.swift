@@ -41,6 +41,38 @@ import Testing
         #expect(backInfo["points"] as? Int == info["points"] as? Int)
     }
 
+    /// `localize --fast` answers from the map's ORB query layer; plain `localize` from SIFT.
+    @Test func fastLocalizationUsesTheORBLayer() async throws {
+        let fx = try await SyntheticFixture.get()
+        let info = try CLI.jsonObject(try CLI.ok(["info", fx.map.path, "--json"]).stdout)
+        let layer = try #require(info["orbLayerPoints"] as? Int)
+        #expect(layer > 1000, "register --orb-layer triangulated \(layer) ORB points")
+        let queries = fx.groundTruth.queries
+        let paths = queries.map { fx.synth.appendingPathComponent($0.name).path }
+        let fast = try CLI.ok(["localize", fx.map.path] + paths + ["--intrinsics", fx.intrinsicsArgument, "--json", "--fast"])
+        let lines = fast.stdout.split(separator: "\n")
+        try #require(lines.count == queries.count, "\(fast.summary)")
+        var fromORB = 0
+        for (line, truth) in zip(lines, queries) {
+            let object = try CLI.jsonObject(String(line))
+            guard object["status"] as? String == "localized" else { continue }
+            if object["features"] as? String == "orb" {
+                fromORB += 1
+                #expect(object["fallbackReason"] is NSNull, "\(line)")
+            } else {
+                #expect(object["features"] as? String == "sift" && object["fallbackReason"] is String, "a fallback names its reason: \(line)")
+            }
+            let inverse = try #require(object["landmarkFromCamera"] as? [String: Any])
+            let centre = try #require(CLI.doubles(inverse["translation"]))
+            // The ORB layer's bar is looser than SIFT's (docs/localization.md); wrong would be metres.
+            let error = PoseMath.distance(centre, PoseMath.centre(truth.cameraFromWorld))
+            #expect(error < 0.25, "\(truth.name): camera centre off by \(error) m: \(line)")
+        }
+        #expect(fromORB >= 2, "the ORB layer answered \(fromORB) of \(queries.count): \(fast.stdout)")
+        let plain = try CLI.ok(["localize", fx.map.path, paths[0], "--intrinsics", fx.intrinsicsArgument, "--json"])
+        #expect(try CLI.jsonObject(plain.stdout)["features"] as? String == "sift")
+    }
+
     @Test func localizeQueriesAgainstGroundTruth() async throws {
         let fx = try await SyntheticFixture.get()
         let queries = fx.groundTruth.queries

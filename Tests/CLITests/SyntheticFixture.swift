@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The synthetic landmark shared by the end-to-end tests: synthesized, registered with its
-/// ground-truth priors (metres, Y up) and given the demo humanoid, once per test run.
+/// ground-truth priors (metres, Y up) and an ORB query layer, and given the demo humanoid,
+/// once per test run.
 struct SyntheticFixture: Sendable {
     /// Synth settings: the full-size capture (40 views at 1024×768) registers every view;
     /// at 640×480 the far street ring lacks matches and only part of the capture registers.
@@ -26,7 +27,7 @@ struct SyntheticFixture: Sendable {
                     "--width", "\(width)", "--height", "\(height)", "--out", synth.path])
         try CLI.ok(["register", synth.appendingPathComponent("images").path,
                     "--intrinsics", synth.appendingPathComponent("intrinsics.json").path,
-                    "--priors", synth.appendingPathComponent("ground_truth.json").path,
+                    "--priors", synth.appendingPathComponent("ground_truth.json").path, "--orb-layer",
                     "--out", dir.appendingPathComponent("s.landmark").path])
         try CLI.ok(["mocap", "make-demo", "--out", dir.appendingPathComponent("assets").path])
         let gt = try JSONDecoder().decode(GroundTruthFile.self,

@@ -7,9 +7,11 @@ import Support
 enum Fixtures {
     /// See `SyntheticFeatureMap.make`.
     static func map(seed: UInt64 = 1, keyframeCount: Int = 6, pointCount: Int = 40, observationsPerPoint: Int = 3,
-                    kind: FeatureKind = .sift, name: String = "synthetic", anchors: [Anchor] = []) -> FeatureMap {
+                    kind: FeatureKind = .sift, name: String = "synthetic", orbPointCount: Int = 0,
+                    anchors: [Anchor] = []) -> FeatureMap {
         SyntheticFeatureMap.make(seed: seed, keyframeCount: keyframeCount, pointCount: pointCount,
-                                 observationsPerPoint: observationsPerPoint, kind: kind, name: name, anchors: anchors)
+                                 observationsPerPoint: observationsPerPoint, kind: kind, name: name,
+                                 orbPointCount: orbPointCount, anchors: anchors)
     }
 
     static func anchor(_ name: String, x: Double = 1) -> Anchor {

@@ -17,6 +17,26 @@ import Testing
         }
     }
 
+    @Test func roundTripKeepsTheORBLayer() throws {
+        let url = try Fixtures.scratchDirectory().appendingPathComponent("gate.landmark")
+        let map = Fixtures.map(seed: 8, orbPointCount: 25)
+        #expect(map.orbPoints.count == 25 && map.orbPoints.allSatisfy { $0.observations.allSatisfy { $0.descriptor.count == 32 } })
+        try LandmarkStore.write(map, to: url)
+        #expect(try LandmarkStore.read(from: url) == map)
+        try LandmarkStore.validate(url)
+    }
+
+    @Test func anORBPointWithASIFTSizedDescriptorIsRefused() throws {
+        let url = try Fixtures.scratchDirectory().appendingPathComponent("gate.landmark")
+        var map = Fixtures.map(seed: 9, orbPointCount: 5)
+        map.orbPoints[2].observations[0].descriptor = [UInt8](repeating: 7, count: 128)
+        #expect(throws: LandmarkStoreError.self) { try LandmarkStore.write(map, to: url) }
+        do { try LandmarkStore.write(map, to: url) } catch {
+            #expect("\(error)".contains("ORB point 3"), "the message names the layer and point: \(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+
     @Test func roundTripKeepsEmptyDescriptorsAndMinimalMaps() throws {
         let dir = try Fixtures.scratchDirectory()
         let url = dir.appendingPathComponent("empty.landmark")

@@ -47,7 +47,7 @@ import Testing
         try LandmarkStore.validate(url)
 
         try LandmarkStore.addAnchor(Fixtures.anchor("roof"), to: url)
-        #expect(try LandmarkStore.readMetadata(from: url).schemaVersion == 2)
+        #expect(try LandmarkStore.readMetadata(from: url).schemaVersion == LandmarkStore.schemaVersion)
         var expected = map
         expected.anchors = [Fixtures.anchor("roof")]
         #expect(try LandmarkStore.read(from: url) == expected)
@@ -64,15 +64,15 @@ import Testing
         try LandmarkStore.write(map, to: url)
 
         var migrator = StoreSchema.makeMigrator()
-        migrator.registerMigration("v3-failing") { db in
-            try db.execute(sql: "CREATE TABLE extra (id INTEGER PRIMARY KEY); PRAGMA user_version = 3; DELETE FROM observations")
+        migrator.registerMigration("v4-failing") { db in
+            try db.execute(sql: "CREATE TABLE extra (id INTEGER PRIMARY KEY); PRAGMA user_version = 4; DELETE FROM observations")
             throw Boom()
         }
         let queue = try DatabaseQueue(path: url.path)
         #expect(throws: Boom.self) { try migrator.migrate(queue) }
         try queue.read { (db: Database) throws -> Void in
             #expect(try !db.tableExists("extra"))
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 2)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 3)
             #expect(try migrator.appliedMigrations(db) == StoreSchema.migrationIdentifiers)
         }
         try queue.close()
@@ -85,14 +85,14 @@ import Testing
         let url = try Fixtures.scratchDirectory().appendingPathComponent("future.landmark")
         try LandmarkStore.write(Fixtures.map(), to: url)
         var migrator = StoreSchema.makeMigrator()
-        migrator.registerMigration("v3-future") { db in
-            try db.execute(sql: "CREATE TABLE future (id INTEGER PRIMARY KEY); PRAGMA user_version = 3")
+        migrator.registerMigration("v4-future") { db in
+            try db.execute(sql: "CREATE TABLE future (id INTEGER PRIMARY KEY); PRAGMA user_version = 4")
         }
         let queue = try DatabaseQueue(path: url.path)
         try migrator.migrate(queue)
         try queue.close()
-        let expected = LandmarkStoreError.newerSchema(path: url.path, fileVersion: 3, supportedVersion: 2,
-                                                     unknownMigrations: ["v3-future"])
+        let expected = LandmarkStoreError.newerSchema(path: url.path, fileVersion: 4, supportedVersion: 3,
+                                                     unknownMigrations: ["v4-future"])
         #expect(throws: expected) { try LandmarkStore.read(from: url) }
         #expect(throws: expected) { try LandmarkStore.addAnchor(Fixtures.anchor("roof"), to: url) }
     }

@@ -105,7 +105,8 @@ typedef struct {
 
 /// Detects keypoints and computes descriptors on an 8-bit gray image.
 /// Keypoint positions follow the pixel-centre convention ((0, 0) is the centre of the first
-/// pixel); OpenCV SIFT's +0.25 px bias from its upsampled first octave is removed.
+/// pixel); OpenCV SIFT's +0.25 px bias from its upsampled first octave is removed, and so is
+/// ORB's bias of 0.5·(1.2^level − 1) px from scaling whole level pixels to the input.
 /// @param out filled on success; free with cvb_features_free.
 cvb_status cvb_extract_features(const cvb_image *gray, const cvb_feature_options *options,
                                 cvb_features *out);

@@ -1,0 +1,145 @@
+import Foundation
+import Geometry
+import LandmarkMap
+
+/// How the ORB query layer of a SIFT map is built (`buildORBLayer`).
+public struct ORBLayerOptions: Sendable, Equatable {
+    /// Build the layer at all (SIFT maps only; `landmark register --orb-layer`). Off by
+    /// default: it adds about a fifth to registration and serves only the opt-in fast path.
+    public var enabled = false
+    /// ORB keypoints per photo, extracted at the SIFT extraction size.
+    public var maxFeatures = 4000
+    /// Each keyframe is matched with up to this many others, those sharing the most SIFT
+    /// points with it (its covisible neighbours), and only when they share `minSharedPoints`.
+    public var neighbours = 8
+    public var minSharedPoints = 30
+    /// Lowe's ratio for the pairwise ORB matches (mutual nearest neighbours as well).
+    public var ratio: Float = 0.8
+    /// Epipolar (Sampson) distance a match may have under the keyframes' known relative
+    /// pose, and the reprojection error each observation of a triangulated point may have,
+    /// in extraction pixels.
+    public var epipolarErrorPixels = 2.0
+    public var maxReprojectionErrorPixels = 2.0
+    /// Points whose viewing rays span less than this are dropped (degrees): their depth is
+    /// too uncertain to pin a query's pose.
+    public var minTriangulationAngleDegrees = 2.0
+
+    public init() {}
+}
+
+/// The ORB points of a registered SIFT map: ORB keypoints of the keyframes, matched between
+/// covisible keyframes, filtered by the epipolar geometry of their registered poses, joined
+/// into tracks and triangulated with those poses held fixed (as COLMAP's point_triangulator).
+/// The poses come from the SIFT reconstruction, so the layer shares its frame and accuracy;
+/// ORB only has to be repeatable between a keyframe and a query.
+///
+/// - Parameters:
+///   - map: the registered map (keyframes, cameras, SIFT points for covisibility).
+///   - features: ORB features per keyframe id, in the keyframe's full-resolution pixels.
+///   - colors: sRGB colour under each ORB keypoint per keyframe id (may be missing: grey).
+///   - pixelScale: full-resolution pixels per extraction pixel, per keyframe id (1 when absent).
+/// - Returns: the points with ids 1…n, each seen by ≥ 2 keyframes.
+public func buildORBLayer(map: FeatureMap, features: [Int64: FeatureSet], colors: [Int64: [SIMD3<UInt8>]] = [:],
+                          pixelScale: [Int64: Double] = [:], options: ORBLayerOptions = ORBLayerOptions()) throws -> [MapPoint] {
+    let keyframes = map.keyframes.filter { features[$0.id]?.kind == .orb && map.camera(id: $0.cameraID) != nil }
+    guard keyframes.count >= 2 else { return [] }
+    let intrinsics = keyframes.map { map.camera(id: $0.cameraID)!.intrinsics }
+    let sets = keyframes.map { features[$0.id]! }
+    let scales = keyframes.map { pixelScale[$0.id] ?? 1 }
+    // Undistorted normalized coordinates of every keypoint.
+    let rays: [[Vec2]] = keyframes.indices.map { i in
+        sets[i].keypoints.map { k in let r = intrinsics[i].ray(through: k.pixel); return Vec2(r.x, r.y) }
+    }
+
+    // 1. Pairs of covisible keyframes.
+    let slot = Dictionary(uniqueKeysWithValues: keyframes.enumerated().map { ($1.id, $0) })
+    var shared: [Int: Int] = [:]   // i * n + j (i < j) → shared SIFT points
+    let n = keyframes.count
+    for point in map.points {
+        let seen = Array(Set(point.observations.compactMap { slot[$0.keyframeID] })).sorted()
+        for a in seen.indices { for b in (a + 1)..<seen.count { shared[seen[a] * n + seen[b], default: 0] += 1 } }
+    }
+    var chosen = Set<Int>()
+    for i in 0..<n {
+        var partners: [(keyframe: Int, shared: Int)] = []
+        for j in 0..<n where j != i {
+            let count = shared[min(i, j) * n + max(i, j)] ?? 0
+            if count >= options.minSharedPoints { partners.append((j, count)) }
+        }
+        partners.sort { $0.shared > $1.shared || ($0.shared == $1.shared && $0.keyframe < $1.keyframe) }
+        for p in partners.prefix(options.neighbours) { chosen.insert(min(i, p.keyframe) * n + max(i, p.keyframe)) }
+    }
+    let pairs = chosen.sorted().map { ($0 / n, $0 % n) }
+
+    // 2. Mutual ratio-test matches that agree with the known epipolar geometry.
+    let verified = SlotArray<VerifiedPair>(count: pairs.count)
+    let failure = SlotArray<String>(count: 1)
+    parallelFor(pairs.count) { p in
+        let (i, j) = pairs[p]
+        do {
+            let matches = try matchDescriptors(sets[i], sets[j], options: MatchOptions(ratio: options.ratio, mutual: true))
+            // camera j from camera i, and the essential matrix E = [t]× R.
+            let jFromI = keyframes[j].cameraFromLandmark * keyframes[i].cameraFromLandmark.inverse
+            let E = Matrix3.skew(jFromI.translation) * jFromI.rotation.matrix
+            let focal = (intrinsics[j].fx + intrinsics[j].fy) / 2
+            let limit = options.epipolarErrorPixels * scales[j] / focal
+            var kept: [(Int32, Int32)] = []
+            for m in matches {
+                let a = rays[i][Int(m.query)], b = rays[j][Int(m.train)]
+                if sampsonDistance(E, Vec3(a.x, a.y, 1), Vec3(b.x, b.y, 1)) <= limit { kept.append((m.query, m.train)) }
+            }
+            verified[p] = VerifiedPair(i: i, j: j, matches: kept)
+        } catch {
+            failure[0] = "\(error)"
+        }
+    }
+    if let reason = failure[0] { throw ReconstructionError.invalidInput("ORB layer: \(reason)") }
+
+    // 3. Tracks, triangulated with the poses fixed; views that reproject badly are dropped.
+    let tracks = buildTracks(imageFeatureCounts: sets.map(\.count), pairs: verified.all.compactMap { $0 })
+    let minAngle = options.minTriangulationAngleDegrees * .pi / 180
+    var points: [MapPoint] = []
+    for track in tracks {
+        var views = track
+        var position: Vec3?
+        for _ in 0..<2 {
+            guard views.count >= 2, let X = triangulatePoint(views.map {
+                TriangulationView(cameraFromWorld: keyframes[Int($0.image)].cameraFromLandmark, normalized: rays[Int($0.image)][Int($0.keypoint)])
+            }) else { position = nil; break }
+            let good = views.filter { e in
+                let i = Int(e.image)
+                guard let p = intrinsics[i].project(keyframes[i].cameraFromLandmark.apply(X)) else { return false }
+                return length(p - sets[i].keypoints[Int(e.keypoint)].pixel) <= options.maxReprojectionErrorPixels * scales[i]
+            }
+            position = X
+            if good.count == views.count { break }
+            views = good
+            position = nil
+        }
+        guard let X = position, views.count >= 2,
+              maxTriangulationAngle(X, centers: views.map { keyframes[Int($0.image)].center }) >= minAngle else { continue }
+        var error = 0.0, colorSum = SIMD3<Double>.zero
+        var observations: [Observation] = []
+        for e in views {
+            let i = Int(e.image), k = Int(e.keypoint), kp = sets[i].keypoints[k]
+            error += length(intrinsics[i].project(keyframes[i].cameraFromLandmark.apply(X))! - kp.pixel)
+            let c = colors[keyframes[i].id]?[k] ?? SIMD3(128, 128, 128)
+            colorSum += SIMD3(Double(c.x), Double(c.y), Double(c.z))
+            observations.append(Observation(keyframeID: keyframes[i].id, keypointIndex: e.keypoint, pixel: kp.pixel,
+                                            size: kp.size, angle: kp.angle, descriptor: sets[i].descriptor(k)))
+        }
+        let mean = colorSum / Double(views.count)
+        points.append(MapPoint(id: Int64(points.count + 1), position: X,
+                               color: SIMD3(UInt8(mean.x.rounded()), UInt8(mean.y.rounded()), UInt8(mean.z.rounded())),
+                               reprojectionError: error / Double(views.count), observations: observations))
+    }
+    return points
+}
+
+/// First-order geometric error of x2ᵀ E x1 = 0 in normalized coordinates.
+private func sampsonDistance(_ E: Matrix3, _ x1: Vec3, _ x2: Vec3) -> Double {
+    let Ex1 = E * x1, Etx2 = E.transposed * x2
+    let r = dot(x2, Ex1)
+    let d = Ex1.x * Ex1.x + Ex1.y * Ex1.y + Etx2.x * Etx2.x + Etx2.y * Etx2.y
+    return d > 0 ? abs(r) / d.squareRoot() : .infinity
+}
