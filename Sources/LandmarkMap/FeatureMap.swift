@@ -103,11 +103,17 @@ public struct Observation: Sendable, Equatable, Codable {
     /// `metadata.featureKind.descriptorBytes` bytes; empty when unknown (e.g. an import
     /// without images).
     public var descriptor: [UInt8]
+    /// ORB layer only: the keyframe's gray levels around the point's projection,
+    /// `patchSide`² bytes row by row, sampled every `size / 31` pixels (the keypoint's ORB
+    /// level spacing); empty when absent. Queries align it to refine their keypoints.
+    public var patch: [UInt8]
+    /// Samples per side of `patch`.
+    public static let patchSide = 11
 
     public init(keyframeID: Int64, keypointIndex: Int32, pixel: Vec2, size: Float = 0,
-                angle: Float = 0, descriptor: [UInt8] = []) {
+                angle: Float = 0, descriptor: [UInt8] = [], patch: [UInt8] = []) {
         self.keyframeID = keyframeID; self.keypointIndex = keypointIndex; self.pixel = pixel
-        self.size = size; self.angle = angle; self.descriptor = descriptor
+        self.size = size; self.angle = angle; self.descriptor = descriptor; self.patch = patch
     }
 }
 

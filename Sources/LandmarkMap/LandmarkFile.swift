@@ -151,7 +151,7 @@ public struct LandmarkFile: Sendable {
             points.append(MapPoint(id: p.id, position: p.position, color: p.color, reprojectionError: p.reprojectionError))
         }
         let observations = try ObservationRecord.fetchCursor(
-            db, sql: "SELECT pointId, keyframeId, keypointIndex, x, y, size, angle, descriptor FROM \(observations) ORDER BY id")
+            db, sql: "SELECT pointId, keyframeId, keypointIndex, x, y, size, angle, descriptor\(table == "points" ? "" : ", patch") FROM \(observations) ORDER BY id")
         while let record = try observations.next() {
             guard let index = pointIndex[record.pointID] else {
                 throw LandmarkStoreError.inconsistent(path: path, detail: "\(what) references point \(record.pointID), which does not exist")

@@ -122,9 +122,9 @@ public enum LandmarkStore {
                 try MetadataRecord(metadata: map.metadata).insert(db)
                 for camera in map.cameras.sorted(by: { $0.id < $1.id }) { try CameraRecord(camera: camera).insert(db) }
                 for keyframe in map.keyframes.sorted(by: { $0.id < $1.id }) { try KeyframeRecord(keyframe: keyframe).insert(db) }
-                try insert(map.points, into: "points", observations: "observations", db)
+                try insert(map.points, into: "points", observations: "observations", withPatches: false, db)
                 try faultInjection?(.afterPoints)
-                try insert(map.orbPoints, into: "orbPoints", observations: "orbObservations", db)
+                try insert(map.orbPoints, into: "orbPoints", observations: "orbObservations", withPatches: true, db)
                 for anchor in map.anchors { try AnchorRecord(anchor: anchor).insert(db) }
             }
             try queue.close()
@@ -145,14 +145,15 @@ public enum LandmarkStore {
     }
 
     /// Inserts points (in id order) and their tracks (in track order).
-    private static func insert(_ points: [MapPoint], into table: String, observations: String, _ db: Database) throws {
+    private static func insert(_ points: [MapPoint], into table: String, observations: String, withPatches: Bool,
+                               _ db: Database) throws {
         let sorted = points.sorted { $0.id < $1.id }
         let insertPoint = try PointRecord.insertStatement(db, table: table)
         for point in sorted { try PointRecord(point).insert(with: insertPoint) }
-        let insertObservation = try ObservationRecord.insertStatement(db, table: observations)
+        let insertObservation = try ObservationRecord.insertStatement(db, table: observations, withPatch: withPatches)
         for point in sorted {
             for observation in point.observations {
-                try ObservationRecord(pointID: point.id, observation: observation).insert(with: insertObservation)
+                try ObservationRecord(pointID: point.id, observation: observation).insert(with: insertObservation, withPatch: withPatches)
             }
         }
     }

@@ -61,6 +61,11 @@ enum MapValidation {
                 guard o.pixel.x.isFinite, o.pixel.y.isFinite, o.size.isFinite, o.angle.isFinite else {
                     return "an observation of \(layer) \(point.id) in keyframe \(o.keyframeID) has a non-finite pixel, size or angle"
                 }
+                let side = Observation.patchSide
+                guard o.patch.isEmpty || (kind == .orb && o.patch.count == side * side) else {
+                    return "an observation of \(layer) \(point.id) in keyframe \(o.keyframeID) has a \(o.patch.count)-byte patch; "
+                        + "patches are \(side)×\(side) bytes and only in the ORB layer"
+                }
                 guard o.descriptor.isEmpty || o.descriptor.count == descriptorBytes else {
                     return "an observation of \(layer) \(point.id) in keyframe \(o.keyframeID) has a \(o.descriptor.count)-byte descriptor; "
                         + "\(kind.rawValue) descriptors have \(descriptorBytes) bytes"

@@ -177,20 +177,25 @@ extension ObservationRecord: FetchableRecord, PersistableRecord {
         pointID = try row.decode(atIndex: 0)
         let descriptor: [UInt8] = try row.withUnsafeData(atIndex: 7) { data in data.map { [UInt8]($0) } ?? [] }
         let size: Double = try row.decode(atIndex: 5), angle: Double = try row.decode(atIndex: 6)
+        // The ORB layer's rows carry a ninth column, the patch.
+        let patch: [UInt8] = row.count > 8 ? try row.withUnsafeData(atIndex: 8) { data in data.map { [UInt8]($0) } ?? [] } : []
         observation = try Observation(keyframeID: row.decode(atIndex: 1), keypointIndex: row.decode(atIndex: 2), pixel: Vec2(row.decode(atIndex: 3), row.decode(atIndex: 4)),
-                                  size: Float(size), angle: Float(angle), descriptor: descriptor)
+                                  size: Float(size), angle: Float(angle), descriptor: descriptor, patch: patch)
     }
     /// A prepared INSERT for bulk writes (`insert(with:)`), much cheaper per row than `insert(_:)`.
-    static func insertStatement(_ db: Database, table: String = databaseTableName) throws -> Statement {
+    /// `withPatch` for the ORB layer's table, which has the `patch` column.
+    static func insertStatement(_ db: Database, table: String = databaseTableName, withPatch: Bool = false) throws -> Statement {
         try db.makeStatement(sql: """
-            INSERT INTO \(table) (pointId, keyframeId, keypointIndex, x, y, size, angle, descriptor)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO \(table) (pointId, keyframeId, keypointIndex, x, y, size, angle, descriptor\(withPatch ? ", patch" : ""))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?\(withPatch ? ", ?" : ""))
             """)
     }
-    func insert(with statement: Statement) throws {
+    func insert(with statement: Statement, withPatch: Bool = false) throws {
         let o = observation
-        statement.setUncheckedArguments([pointID, o.keyframeID, o.keypointIndex, o.pixel.x, o.pixel.y, Double(o.size),
-                                         Double(o.angle), Data(o.descriptor)])
+        var arguments: [(any DatabaseValueConvertible)?] = [pointID, o.keyframeID, o.keypointIndex, o.pixel.x, o.pixel.y,
+                                                           Double(o.size), Double(o.angle), Data(o.descriptor)]
+        if withPatch { arguments.append(Data(o.patch)) }
+        statement.setUncheckedArguments(StatementArguments(arguments))
         try statement.execute()
     }
     func encode(to container: inout PersistenceContainer) {

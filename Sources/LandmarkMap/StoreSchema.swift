@@ -90,7 +90,8 @@ enum StoreSchema {
         }
 
         // v3 (frozen): the ORB query layer (issue 3). The same columns as points and
-        // observations; keypointIndex counts in the keyframe's ORB keypoints.
+        // observations, plus each ORB observation's gray patch (Observation.patch);
+        // keypointIndex counts in the keyframe's ORB keypoints.
         migrator.registerMigration("v3-orb-layer") { db in
             try db.execute(sql: """
                 CREATE TABLE orbPoints (
@@ -106,7 +107,8 @@ enum StoreSchema {
                     keypointIndex INTEGER NOT NULL,
                     x REAL NOT NULL, y REAL NOT NULL,
                     size REAL NOT NULL, angle REAL NOT NULL,
-                    descriptor BLOB NOT NULL
+                    descriptor BLOB NOT NULL,
+                    patch BLOB NOT NULL
                 );
                 CREATE UNIQUE INDEX orbObservations_keyframe_keypoint ON orbObservations(keyframeId, keypointIndex);
                 CREATE INDEX orbObservations_pointId ON orbObservations(pointId);

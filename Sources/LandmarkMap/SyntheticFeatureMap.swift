@@ -28,7 +28,7 @@ public enum SyntheticFeatureMap {
                                       cameraID: Int64(i % 2 + 1),
                                       cameraFromLandmark: Rigid3(rotation: rotation, translation: translation)))
         }
-        func makePoints(_ count: Int, kind: FeatureKind) -> [MapPoint] {
+        func makePoints(_ count: Int, kind: FeatureKind, patches: Bool) -> [MapPoint] {
             var nextKeypoint = [Int32](repeating: 0, count: keyframeCount)
             var points: [MapPoint] = []
             for p in 0..<count {
@@ -39,11 +39,13 @@ public enum SyntheticFeatureMap {
                 }
                 for k in chosen.sorted() {
                     let descriptor = (0..<kind.descriptorBytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                    let side = Observation.patchSide
+                    let patch = patches ? (0..<(side * side)).map { _ in UInt8.random(in: 0...255, using: &rng) } : []
                     observations.append(Observation(
                         keyframeID: Int64(k + 1), keypointIndex: nextKeypoint[k],
                         pixel: Vec2(Double.random(in: 0..<1024, using: &rng), Double.random(in: 0..<768, using: &rng)),
                         size: Float.random(in: 2..<40, using: &rng), angle: Float.random(in: 0..<360, using: &rng),
-                        descriptor: descriptor))
+                        descriptor: descriptor, patch: patch))
                     nextKeypoint[k] += 1
                 }
                 points.append(MapPoint(
@@ -55,8 +57,8 @@ public enum SyntheticFeatureMap {
             }
             return points
         }
-        let points = makePoints(pointCount, kind: kind)
-        let orbPoints = makePoints(orbPointCount, kind: .orb)
+        let points = makePoints(pointCount, kind: kind, patches: false)
+        let orbPoints = makePoints(orbPointCount, kind: .orb, patches: true)
         let metadata = MapMetadata(name: name, featureKind: kind, isMetric: true,
                                    alignment: "priors: \(keyframeCount) cameras, RMS 0.004 m",
                                    createdAt: 1_790_000_000.25, generator: "SyntheticFeatureMap seed \(seed)")

@@ -28,6 +28,16 @@ public struct LocalizationOptions: Sendable, Equatable {
     public var useORBLayer = false
     /// ORB keypoints per query frame for the ORB layer.
     public var orbMaxFeatures: Int = 2000
+    /// ORB layer: re-fit the pose on patch-aligned inlier positions (`refineWithPatches`),
+    /// with this Huber loss scale in pixels.
+    public var patchRefinement = true
+    public var patchRefinementLossPixels = 0.5
+    /// Patches aligned per query: the pose's inliers, then other visible map points of the
+    /// layer up to this many in all. On synthetic seed 7 at 640×480: inliers only (about
+    /// 300) gave 17/20 within 5 cm, 1500 gave 20/20, for about 8 ms on one core.
+    public var maxPatchPoints = 1500
+    /// Align-and-refit rounds (each round's alignment starts from the previous refit).
+    public var patchRounds = 1
     /// The cold whole-map search uses only the strongest N of them (by detector
     /// response); 0 means all. Its cost grows with N while the extra weak features add few
     /// ratio-test survivors; guided re-matching and the tracking prior use every feature.
@@ -98,6 +108,7 @@ public struct LocalizationOptions: Sendable, Equatable {
         guard maxImagePixels >= 0 else { throw fail("maxImagePixels must be ≥ 0") }
         guard maxFeatures >= 0 else { throw fail("maxFeatures must be ≥ 0") }
         guard orbMaxFeatures > 0 else { throw fail("orbMaxFeatures must be > 0") }
+        guard patchRefinementLossPixels > 0 else { throw fail("patchRefinementLossPixels must be > 0") }
         guard coldMatchFeatures >= 0 else { throw fail("coldMatchFeatures must be ≥ 0") }
         guard searchChecks >= 0 else { throw fail("searchChecks must be ≥ 0") }
         guard siftContrastThreshold >= 0, siftContrastThreshold.isFinite else { throw fail("siftContrastThreshold must be ≥ 0") }

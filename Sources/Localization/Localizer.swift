@@ -159,8 +159,16 @@ public final class Localizer: PoseLocalizing {
             return withKind(.notLocalized(reason, inliers: found.inlierCount, matches: correspondences.count))
         }
         // The verified pose: guided re-matching over the whole map, then a robust refinement.
-        let (h, finalCorrespondences) = refineWithGuidedMatches(found, correspondences: correspondences, features: features,
+        var (h, finalCorrespondences) = refineWithGuidedMatches(found, correspondences: correspondences, features: features,
                                                                 index: index, options: options, refineFocal: fullK == nil)
+        // ORB keypoints are whole-pixel corners: refine on patch-aligned positions.
+        if index.kind == .orb, options.patchRefinement,
+           let pose = refineWithPatches(h, correspondences: finalCorrespondences, image: image, index: index, options: options) {
+            let (p3, p2) = arrays(finalCorrespondences, features, index)
+            let candidate = PoseHypothesis(scoring: pose, intrinsics: h.intrinsics, points: p3, pixels: p2,
+                                           threshold: options.maxReprojectionErrorPixels)
+            if candidate.inlierCount * 10 >= h.inlierCount * 8 { h = candidate }
+        }
         if debugLocalization {
             FileHandle.standardError.write(Data("[loc] prior \(prior != nil) matches \(correspondences.count) inliers \(found.inlierCount) centre \(found.cameraFromLandmark.centerOfTargetInSource) → guided \(finalCorrespondences.count) inliers \(h.inlierCount) centre \(h.cameraFromLandmark.centerOfTargetInSource)\n".utf8))
         }

@@ -28,6 +28,16 @@ public final class MapIndex: Sendable {
     /// size × depth / focal length); 0 when unknown. A query keypoint of a true match has
     /// about this diameter × focal / depth pixels.
     public let physicalSizes: [Float]
+    /// ORB layer: each row's gray patch (`Observation.patchSide`² bytes, zeros when it has
+    /// none; `rowHasPatch`), its sample spacing in keyframe pixels and its keyframe (an
+    /// index into `keyframePoses` / `keyframeIntrinsics`). Empty for SIFT maps.
+    let rowPatches: [UInt8]
+    let rowHasPatch: [Bool]
+    let rowSpacing: [Float]
+    let rowKeyframe: [Int32]
+    let keyframePoses: [Rigid3]
+    let keyframeIntrinsics: [CameraIntrinsics]
+    var hasPatches: Bool { rowHasPatch.contains(true) }
     let index: DescriptorIndex
 
     public var rowCount: Int { rowPoint.count }
@@ -54,9 +64,16 @@ public final class MapIndex: Sendable {
         let bytes = kind.descriptorBytes
         var positions: [Vec3] = [], rowPoint: [Int32] = [], descriptors: [UInt8] = []
         var pointRows: [(Int32, Int32)] = []
+        let patchBytes = Observation.patchSide * Observation.patchSide
+        var rowPatches: [UInt8] = [], rowHasPatch: [Bool] = [], rowSpacing: [Float] = [], rowKeyframe: [Int32] = []
         var viewDirections: [SIMD3<Float>] = [], viewCosineLimits: [Float] = [], physicalSizes: [Float] = []
         var centres: [Int64: Vec3] = [:], focals: [Int64: Double] = [:]
+        var keyframeSlot: [Int64: Int32] = [:], keyframePoses: [Rigid3] = [], keyframeIntrinsics: [CameraIntrinsics] = []
         for keyframe in map.keyframes {
+            if let camera = map.camera(id: keyframe.cameraID) {
+                keyframeSlot[keyframe.id] = Int32(keyframePoses.count)
+                keyframePoses.append(keyframe.cameraFromLandmark); keyframeIntrinsics.append(camera.intrinsics)
+            }
             centres[keyframe.id] = keyframe.center
             focals[keyframe.id] = map.camera(id: keyframe.cameraID).map { ($0.intrinsics.fx + $0.intrinsics.fy) / 2 }
         }
@@ -68,6 +85,12 @@ public final class MapIndex: Sendable {
                 rowPoint.append(Int32(positions.count))
                 descriptors.append(contentsOf: observation.descriptor)
                 count += 1
+                guard kind == .orb else { continue }
+                let usable = observation.patch.count == patchBytes && keyframeSlot[observation.keyframeID] != nil
+                rowPatches.append(contentsOf: usable ? observation.patch : [UInt8](repeating: 0, count: patchBytes))
+                rowHasPatch.append(usable)
+                rowSpacing.append(observation.size / 31)
+                rowKeyframe.append(keyframeSlot[observation.keyframeID] ?? -1)
             }
             guard count > 0 else { continue }
             positions.append(point.position)
@@ -86,6 +109,8 @@ public final class MapIndex: Sendable {
         self.viewDirections = viewDirections
         self.viewCosineLimits = viewCosineLimits
         self.physicalSizes = physicalSizes
+        self.rowPatches = rowPatches; self.rowHasPatch = rowHasPatch; self.rowSpacing = rowSpacing
+        self.rowKeyframe = rowKeyframe; self.keyframePoses = keyframePoses; self.keyframeIntrinsics = keyframeIntrinsics
         self.index = try DescriptorIndex(kind: kind, descriptors: descriptors)
     }
 
@@ -112,6 +137,18 @@ public final class MapIndex: Sendable {
         let limit = min(85 * Double.pi / 180, max(60 * Double.pi / 180, spread + viewingAngleMargin))
         sizes.sort()
         return (SIMD3<Float>(mean), Float(cos(limit)), sizes.isEmpty ? 0 : Float(sizes[sizes.count / 2]))
+    }
+
+    /// The row of point `p` with a patch whose keyframe saw it from nearest `direction`
+    /// (a unit vector from the point), or nil when none has a patch.
+    func patchRow(of p: Int, nearestDirection direction: Vec3) -> Int? {
+        let rows = pointRows[p], x = positions[p]
+        var best: Int?, bestCosine = -2.0
+        for r in Int(rows.start)..<Int(rows.start + rows.count) where rowHasPatch[r] {
+            let c = dot(normalize(keyframePoses[Int(rowKeyframe[r])].centerOfTargetInSource - x), direction)
+            if c > bestCosine { bestCosine = c; best = r }
+        }
+        return best
     }
 
     /// Whether a camera centred at `centre` views point `p` within its visible side.

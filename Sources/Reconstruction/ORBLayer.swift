@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import LandmarkMap
+import Rendering
 
 /// How the ORB query layer of a SIFT map is built (`buildORBLayer`).
 public struct ORBLayerOptions: Sendable, Equatable {
@@ -38,9 +39,13 @@ public struct ORBLayerOptions: Sendable, Equatable {
 ///   - features: ORB features per keyframe id, in the keyframe's full-resolution pixels.
 ///   - colors: sRGB colour under each ORB keypoint per keyframe id (may be missing: grey).
 ///   - pixelScale: full-resolution pixels per extraction pixel, per keyframe id (1 when absent).
+///   - grayImage: the keyframe's full-resolution gray image, for each observation's patch
+///     (`Observation.patch`); nil (or a nil image) leaves patches empty. Called once per
+///     keyframe, from several threads.
 /// - Returns: the points with ids 1…n, each seen by ≥ 2 keyframes.
 public func buildORBLayer(map: FeatureMap, features: [Int64: FeatureSet], colors: [Int64: [SIMD3<UInt8>]] = [:],
-                          pixelScale: [Int64: Double] = [:], options: ORBLayerOptions = ORBLayerOptions()) throws -> [MapPoint] {
+                          pixelScale: [Int64: Double] = [:], options: ORBLayerOptions = ORBLayerOptions(),
+                          grayImage: (@Sendable (Int64) -> Image8?)? = nil) throws -> [MapPoint] {
     let keyframes = map.keyframes.filter { features[$0.id]?.kind == .orb && map.camera(id: $0.cameraID) != nil }
     guard keyframes.count >= 2 else { return [] }
     let intrinsics = keyframes.map { map.camera(id: $0.cameraID)!.intrinsics }
@@ -133,7 +138,131 @@ public func buildORBLayer(map: FeatureMap, features: [Int64: FeatureSet], colors
                                color: SIMD3(UInt8(mean.x.rounded()), UInt8(mean.y.rounded()), UInt8(mean.z.rounded())),
                                reprojectionError: error / Double(views.count), observations: observations))
     }
+    if let grayImage {
+        refineByPatchAlignment(&points, keyframes: keyframes, intrinsics: intrinsics, grayImage: grayImage)
+        samplePatches(&points, keyframes: keyframes, intrinsics: intrinsics, grayImage: grayImage)
+    }
     return points
+}
+
+/// Runs `body(keyframe slot, gray image)` for every keyframe whose image loads, in parallel.
+private func forEachKeyframeImage(_ keyframes: [Keyframe], _ grayImage: @Sendable (Int64) -> Image8?,
+                                  _ body: @Sendable (Int, Image8) -> Void) {
+    parallelFor(keyframes.count) { i in
+        guard let image = grayImage(keyframes[i].id).map({ $0.gray() }) else { return }
+        body(i, image)
+    }
+}
+
+/// Re-triangulates each point from sub-pixel positions: ORB keypoints are whole-pixel
+/// corners (about a pixel apart between views), so the patch around the point's finest
+/// keypoint is aligned in each other keyframe that sees it (`alignPatch`, warp predicted
+/// from the known poses) and the point triangulated from those positions. A point keeps
+/// its first position unless at least one other view aligns and the new position
+/// reprojects within a pixel of every aligned position.
+private func refineByPatchAlignment(_ points: inout [MapPoint], keyframes: [Keyframe], intrinsics: [CameraIntrinsics],
+                                    grayImage: @Sendable (Int64) -> Image8?) {
+    let slot = Dictionary(uniqueKeysWithValues: keyframes.enumerated().map { ($1.id, $0) })
+    let snapshot = points
+    // The reference observation of each point: its finest keypoint (smallest ORB level).
+    let reference = snapshot.map { p in p.observations.indices.min { p.observations[$0].size < p.observations[$1].size } ?? 0 }
+    var members: [[(point: Int, observation: Int)]] = Array(repeating: [], count: keyframes.count)
+    for (p, point) in snapshot.enumerated() {
+        for (o, observation) in point.observations.enumerated() {
+            if let i = slot[observation.keyframeID] { members[i].append((p, o)) }
+        }
+    }
+    let groups = members
+    // 1. Reference patches, around the reference keypoint.
+    let patches = SlotArray<[UInt8]>(count: snapshot.count)
+    forEachKeyframeImage(keyframes, grayImage) { i, image in
+        for m in groups[i] where reference[m.point] == m.observation {
+            let o = snapshot[m.point].observations[m.observation]
+            if let patch = samplePatch(image, centre: o.pixel, spacing: Double(o.size) / 31) { patches[m.point] = patch }
+        }
+    }
+    // 2. Each other observation aligned to its point's reference patch.
+    let aligned = SlotArray<Vec2>(count: snapshot.reduce(0) { $0 + $1.observations.count })
+    var offsets = [0]
+    for p in snapshot { offsets.append(offsets.last! + p.observations.count) }
+    let firstObservation = offsets
+    forEachKeyframeImage(keyframes, grayImage) { i, image in
+        for m in groups[i] where reference[m.point] != m.observation {
+            let point = snapshot[m.point], ref = point.observations[reference[m.point]]
+            guard let patch = patches[m.point], let r = slot[ref.keyframeID],
+                  let warp = predictPatchWarp(point: point.position, refPixel: ref.pixel, spacing: Double(ref.size) / 31,
+                                              refPose: keyframes[r].cameraFromLandmark, refIntrinsics: intrinsics[r],
+                                              targetPose: keyframes[i].cameraFromLandmark, targetIntrinsics: intrinsics[i]),
+                  let pixel = alignPatch(patch[...], in: image, warp: warp) else { continue }
+            aligned[firstObservation[m.point] + m.observation] = pixel
+        }
+    }
+    // 3. Re-triangulation from the reference keypoint and the aligned positions.
+    var moved: [Double] = [], alignedViews = 0
+    for (p, point) in snapshot.enumerated() {
+        var views: [(slot: Int, pixel: Vec2)] = []
+        for (o, observation) in point.observations.enumerated() {
+            guard let i = slot[observation.keyframeID] else { continue }
+            if o == reference[p] { views.append((i, observation.pixel)) }
+            else if let pixel = aligned[firstObservation[p] + o] { views.append((i, pixel)) }
+        }
+        guard views.count >= 2, let x = triangulatePoint(views.map {
+            let r = intrinsics[$0.slot].ray(through: $0.pixel)
+            return TriangulationView(cameraFromWorld: keyframes[$0.slot].cameraFromLandmark, normalized: Vec2(r.x, r.y))
+        }) else { continue }
+        let consistent = views.allSatisfy { v in
+            guard let uv = intrinsics[v.slot].project(keyframes[v.slot].cameraFromLandmark.apply(x)) else { return false }
+            return length(uv - v.pixel) <= 1
+        }
+        if consistent { points[p].position = x; moved.append(distance(x, point.position)) }
+        alignedViews += views.count - 1
+    }
+    moved.sort()
+    debugLog("ORB layer: \(moved.count) of \(snapshot.count) points re-triangulated from \(alignedViews) aligned views; median move \(moved.isEmpty ? 0 : moved[moved.count / 2])")
+}
+
+/// Fills each observation's patch: the keyframe's gray levels around the point's projection
+/// (not the keypoint: the patch centre is then the point itself, seen from that keyframe),
+/// `Observation.patchSide`² samples spaced by the keypoint's ORB level (size / 31 pixels).
+private func samplePatches(_ points: inout [MapPoint], keyframes: [Keyframe], intrinsics: [CameraIntrinsics],
+                           grayImage: @Sendable (Int64) -> Image8?) {
+    var byKeyframe: [Int64: [(point: Int, observation: Int)]] = [:]
+    for (p, point) in points.enumerated() {
+        for (o, observation) in point.observations.enumerated() { byKeyframe[observation.keyframeID, default: []].append((p, o)) }
+    }
+    let slot = Dictionary(uniqueKeysWithValues: keyframes.enumerated().map { ($1.id, $0) })
+    let ids = byKeyframe.keys.sorted()
+    let snapshot = points, groups = byKeyframe
+    let patches = SlotArray<[[UInt8]]>(count: ids.count)
+    parallelFor(ids.count) { n in
+        let id = ids[n]
+        guard let i = slot[id], let image = grayImage(id).map({ $0.gray() }) else { return }
+        let members = groups[id] ?? []
+        patches[n] = members.map { m in
+            let point = snapshot[m.point], observation = point.observations[m.observation]
+            guard let centre = intrinsics[i].project(keyframes[i].cameraFromLandmark.apply(point.position)) else { return [] }
+            return samplePatch(image, centre: centre, spacing: Double(observation.size) / 31) ?? []
+        }
+    }
+    for (n, id) in ids.enumerated() {
+        guard let sampled = patches[n] else { continue }
+        for (m, patch) in zip(byKeyframe[id] ?? [], sampled) { points[m.point].observations[m.observation].patch = patch }
+    }
+}
+
+/// `Observation.patchSide`² bilinear samples of a gray image around `centre`, `spacing`
+/// pixels apart, rounded to bytes; nil when a sample leaves the image.
+public func samplePatch(_ image: Image8, centre: Vec2, spacing: Double) -> [UInt8]? {
+    let half = Observation.patchSide / 2
+    var out: [UInt8] = []
+    out.reserveCapacity(Observation.patchSide * Observation.patchSide)
+    for j in -half...half {
+        for i in -half...half {
+            guard let v = image.grayBilinear(x: centre.x + Double(i) * spacing, y: centre.y + Double(j) * spacing) else { return nil }
+            out.append(UInt8(min(255, max(0, v.rounded()))))
+        }
+    }
+    return out
 }
 
 /// First-order geometric error of x2ᵀ E x1 = 0 in normalized coordinates.

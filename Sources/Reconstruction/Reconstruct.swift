@@ -175,7 +175,12 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
             guard let e = extracted[k], let f = e.orb else { continue }
             orb[Int64(i + 1)] = f; orbColors[Int64(i + 1)] = e.orbColors; scales[Int64(i + 1)] = pixelScale[i]
         }
-        map.orbPoints = try buildORBLayer(map: map, features: orb, colors: orbColors, pixelScale: scales, options: options.orbLayer)
+        let urls = Dictionary(uniqueKeysWithValues: kept.enumerated().map { (Int64($0.offset + 1), photos[$0.element].url) })
+        map.orbPoints = try buildORBLayer(map: map, features: orb, colors: orbColors, pixelScale: scales, options: options.orbLayer) { id in
+            // Decoded again, one keyframe at a time, rather than every photo kept in memory.
+            guard let url = urls[id], let data = try? Data(contentsOf: url) else { return nil }
+            return try? Image8(decoding: data, channels: 1, name: url.lastPathComponent)
+        }
         lap("orb layer")
     }
     var stats = mapStats(map, mapper: mapper, imageCount: photos.count, verifiedPairs: verified.count)

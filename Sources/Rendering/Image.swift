@@ -121,6 +121,19 @@ extension Image8 {
         try data.write(to: url, options: .atomic)
     }
 
+    /// The bilinearly interpolated level of a 1-channel image at (x, y) (pixel centres at
+    /// whole numbers); nil when the 2×2 neighbourhood leaves the image.
+    @inline(__always) public func grayBilinear(x: Double, y: Double) -> Float? {
+        guard x >= 0, y >= 0 else { return nil }
+        let x0 = Int(x), y0 = Int(y)
+        guard x0 + 1 < width, y0 + 1 < height else { return nil }
+        let fx = Float(x - Double(x0)), fy = Float(y - Double(y0))
+        let i = y0 * width + x0
+        let top = Float(pixels[i]) * (1 - fx) + Float(pixels[i + 1]) * fx
+        let bottom = Float(pixels[i + width]) * (1 - fx) + Float(pixels[i + width + 1]) * fx
+        return top * (1 - fy) + bottom * fy
+    }
+
     /// A gray copy (ITU-R BT.601 luma).
     public func gray() -> Image8 {
         if channels == 1 { return self }

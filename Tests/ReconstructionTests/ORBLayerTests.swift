@@ -1,5 +1,7 @@
+import Foundation
 import Geometry
 import LandmarkMap
+import Rendering
 import Testing
 @testable import Reconstruction
 
@@ -78,5 +80,57 @@ import Testing
         var scene = Scene()
         scene.map.points = []   // no covisibility: no pair qualifies
         #expect(try buildORBLayer(map: scene.map, features: scene.features).isEmpty)
+    }
+}
+
+/// `alignPatch` and `predictPatchWarp` against known geometry.
+@Suite struct PatchAlignmentTests {
+    /// A smooth random texture: sums of a few sinusoids, 8-bit.
+    static func texture(width: Int = 120, height: Int = 100, shift: Vec2 = .zero, gain: Double = 1, bias: Double = 0) -> Image8 {
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let u = Double(x) - shift.x, v = Double(y) - shift.y
+                let a: Double = 50 * sin(0.31 * u + 0.7) * cos(0.23 * v)
+                let b: Double = 30 * sin(0.17 * u - 0.41 * v + 1.3)
+                let c: Double = 20 * cos(0.53 * v + 0.11 * u)
+                let f = 128 + a + b + c
+                pixels[y * width + x] = UInt8(min(255, max(0, (gain * f + bias).rounded())))
+            }
+        }
+        return Image8(width: width, height: height, channels: 1, pixels: pixels)
+    }
+
+    @Test func recoversASubPixelShiftUnderGainAndBias() throws {
+        let reference = Self.texture()
+        let centre = Vec2(60, 50), spacing = 1.5
+        let patch = try #require(samplePatch(reference, centre: centre, spacing: spacing))
+        // The same texture moved by (0.37, −0.61) px, darker and offset.
+        let shift = Vec2(0.37, -0.61)
+        let target = Self.texture(shift: shift, gain: 0.8, bias: 12)
+        let start = PatchWarp(centre: centre + Vec2(1.2, -0.9), stepX: Vec2(spacing, 0), stepY: Vec2(0, spacing))
+        let aligned = try #require(alignPatch(patch[...], in: target, warp: start))
+        #expect(length(aligned - (centre + shift)) < 0.05, "aligned at \(aligned), expected \(centre + shift)")
+    }
+
+    @Test func refusesAPatchThatDoesNotCorrelate() throws {
+        let patch = try #require(samplePatch(Self.texture(), centre: Vec2(60, 50), spacing: 1))
+        let flat = Image8(width: 120, height: 100, channels: 1, fill: 90)
+        #expect(alignPatch(patch[...], in: flat, warp: PatchWarp(centre: Vec2(60, 50), stepX: Vec2(1, 0), stepY: Vec2(0, 1))) == nil)
+    }
+
+    @Test func predictedWarpOfAFrontoParallelPatchScalesWithDistance() throws {
+        let k = CameraIntrinsics(width: 1000, height: 800, fx: 800, fy: 800, cx: 499.5, cy: 399.5)
+        let point = Vec3(0, 0, 10)   // on the optical axis: the surface facing the camera is the plane z = 10
+        let reference = Rigid3(rotation: Quaternion(axis: Vec3(0, 1, 0), angle: 0), translation: .zero)
+        // The target camera 5 m closer along the optical axis: the patch appears twice as large.
+        let target = Rigid3(rotation: Quaternion(axis: Vec3(0, 1, 0), angle: 0), translation: Vec3(0, 0, -5))
+        let refPixel = try #require(k.project(reference.apply(point)))
+        let warp = try #require(predictPatchWarp(point: point, refPixel: refPixel, spacing: 2, refPose: reference, refIntrinsics: k,
+                                                 targetPose: target, targetIntrinsics: k))
+        let expected = try #require(k.project(target.apply(point)))
+        #expect(length(warp.centre - expected) < 1e-6)
+        #expect(abs(warp.stepX.x - 4) < 1e-6 && abs(warp.stepX.y) < 1e-6)
+        #expect(abs(warp.stepY.y - 4) < 1e-6 && abs(warp.stepY.x) < 1e-6)
     }
 }
