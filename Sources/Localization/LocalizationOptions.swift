@@ -26,8 +26,11 @@ public struct LocalizationOptions: Sendable, Equatable {
     /// (cold) instead of 135 ms, but only 65 % of its poses are within 5 cm (SIFT: 100 %),
     /// because ORB's whole-pixel FAST corners are less precise than SIFT's keypoints.
     public var useORBLayer = false
-    /// ORB keypoints per query frame for the ORB layer.
+    /// ORB keypoints per query frame for the ORB layer, and the strongest of them its cold
+    /// search uses (1200 of 2000: 9 ms instead of 12.5 at 640×480, same accuracy, one more
+    /// SIFT fallback in 20 queries).
     public var orbMaxFeatures: Int = 2000
+    public var orbColdMatchFeatures: Int = 1200
     /// ORB layer: re-fit the pose on patch-aligned inlier positions (`refineWithPatches`),
     /// with this Huber loss scale in pixels.
     public var patchRefinement = true
@@ -107,7 +110,7 @@ public struct LocalizationOptions: Sendable, Equatable {
         guard maxImageSize >= 0 else { throw fail("maxImageSize must be ≥ 0") }
         guard maxImagePixels >= 0 else { throw fail("maxImagePixels must be ≥ 0") }
         guard maxFeatures >= 0 else { throw fail("maxFeatures must be ≥ 0") }
-        guard orbMaxFeatures > 0 else { throw fail("orbMaxFeatures must be > 0") }
+        guard orbMaxFeatures > 0, orbColdMatchFeatures >= 0 else { throw fail("orbMaxFeatures must be > 0 and orbColdMatchFeatures ≥ 0") }
         guard patchRefinementLossPixels > 0 else { throw fail("patchRefinementLossPixels must be > 0") }
         guard coldMatchFeatures >= 0 else { throw fail("coldMatchFeatures must be ≥ 0") }
         guard searchChecks >= 0 else { throw fail("searchChecks must be ≥ 0") }

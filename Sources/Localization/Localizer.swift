@@ -111,6 +111,8 @@ public final class Localizer: PoseLocalizing {
                           clock: inout StageClock) throws -> LocalizationResult {
         let image = frame.image, scale = frame.scale, fullK = frame.fullK, k = frame.k, cx = frame.cx, cy = frame.cy
         func withKind(_ r: LocalizationResult) -> LocalizationResult { var r = r; r.features = index.kind; return r }
+        var coldOptions = options
+        if index === orbIndex { coldOptions.coldMatchFeatures = options.orbColdMatchFeatures }
         // Features of the layer's kind.
         let features = try extractFeatures(image, options: FeatureOptions(kind: index.kind, maxFeatures: maxFeatures,
                                                                          maxImageSize: 0,
@@ -137,7 +139,7 @@ public final class Localizer: PoseLocalizing {
             clock.end(\.pose)
         }
         if hypothesis == nil {
-            correspondences = try matchStrongestToMap(features, index: index, options: options)
+            correspondences = try matchStrongestToMap(features, index: index, options: coldOptions)
             clock.end(\.match)
             let (p3, p2) = arrays(correspondences, features, index)
             if let k {

@@ -21,6 +21,7 @@ import Rendering
 func refineWithPatches(_ h: PoseHypothesis, correspondences: [Correspondence], image: Image8, index: MapIndex,
                        options: LocalizationOptions) -> Rigid3? {
     guard index.hasPatches else { return nil }
+
     let side = Observation.patchSide
     var pose = h.cameraFromLandmark
     var refined = false

@@ -63,30 +63,54 @@ public func alignPatch(_ patch: ArraySlice<UInt8>, in image: Image8, warp: Patch
         a[15] += r3 * r3
     }
     a[4] = a[1]; a[8] = a[2]; a[9] = a[6]; a[12] = a[3]; a[13] = a[7]; a[14] = a[11]
+    // The inverse of the normal matrix, once (its columns solve A x = e_c).
+    var inverse = [Double](repeating: 0, count: 16)
+    for c in 0..<4 {
+        var e = [Double](repeating: 0, count: 4); e[c] = 1
+        guard let column = solve4(a, e) else { return nil }
+        for r in 0..<4 { inverse[r * 4 + c] = column[r] }
+    }
     let start = warp.centre
     var t = start
     var q = [Float](repeating: 0, count: n)
-    for _ in 0..<10 {
-        var b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0
-        var k = 0
-        for j in 0..<side {
-            let rowOrigin = t + warp.stepY * Double(j - half)
-            for i in 0..<side {
-                let s = rowOrigin + warp.stepX * Double(i - half)
-                guard let v = image.grayBilinear(x: s.x, y: s.y) else { return nil }
-                q[k] = v
-                let qv = Double(v)
-                b0 += Double(p[k]) * qv; b1 += qv; b2 -= Double(gx[k]) * qv; b3 -= Double(gy[k]) * qv
-                k += 1
+    let w = image.width, h = image.height
+    // The patch's bounding box from its corners (the warp is affine): sampled without checks.
+    let reach = (abs(warp.stepX.x) + abs(warp.stepY.x), abs(warp.stepX.y) + abs(warp.stepY.y))
+    let converged: Bool = image.pixels.withUnsafeBufferPointer { pixels in
+        for _ in 0..<5 {
+            let rx = reach.0 * Double(half), ry = reach.1 * Double(half)
+            guard t.x - rx >= 0, t.y - ry >= 0, t.x + rx < Double(w - 1), t.y + ry < Double(h - 1) else { return false }
+            var b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0
+            var k = 0
+            for j in 0..<side {
+                let rowOrigin = t + warp.stepY * Double(j - half)
+                for i in 0..<side {
+                    let sx = rowOrigin.x + warp.stepX.x * Double(i - half), sy = rowOrigin.y + warp.stepX.y * Double(i - half)
+                    let x0 = Int(sx), y0 = Int(sy)
+                    let fx = Float(sx - Double(x0)), fy = Float(sy - Double(y0))
+                    let o = y0 * w + x0
+                    let top = Float(pixels[o]) * (1 - fx) + Float(pixels[o + 1]) * fx
+                    let bottom = Float(pixels[o + w]) * (1 - fx) + Float(pixels[o + w + 1]) * fx
+                    let v = top * (1 - fy) + bottom * fy
+                    q[k] = v
+                    let qv = Double(v)
+                    b0 += Double(p[k]) * qv; b1 += qv; b2 -= Double(gx[k]) * qv; b3 -= Double(gy[k]) * qv
+                    k += 1
+                }
             }
+            let alpha = inverse[0] * b0 + inverse[1] * b1 + inverse[2] * b2 + inverse[3] * b3
+            let au = inverse[8] * b0 + inverse[9] * b1 + inverse[10] * b2 + inverse[11] * b3
+            let av = inverse[12] * b0 + inverse[13] * b1 + inverse[14] * b2 + inverse[15] * b3
+            guard alpha > 0.2 else { return false }
+            let u = au / alpha, v = av / alpha
+            guard u.isFinite, v.isFinite, abs(u) < Double(half), abs(v) < Double(half) else { return false }
+            t += warp.stepX * u + warp.stepY * v
+            guard length(t - start) <= maxShift else { return false }
+            if u * u + v * v < 4e-4 { return true }   // 0.02 sample steps
         }
-        guard let solution = solve4(a, [b0, b1, b2, b3]), solution[0] > 0.2 else { return nil }
-        let u = solution[2] / solution[0], v = solution[3] / solution[0]
-        guard u.isFinite, v.isFinite, abs(u) < Double(half), abs(v) < Double(half) else { return nil }
-        t += warp.stepX * u + warp.stepY * v
-        guard length(t - start) <= maxShift else { return nil }
-        if u * u + v * v < 1e-4 { break }
+        return true
     }
+    guard converged else { return nil }
     return correlation(p, q) >= minCorrelation ? t : nil
 }
 

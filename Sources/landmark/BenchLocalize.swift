@@ -46,6 +46,9 @@ struct BenchLocalize: ParsableCommand {
     @Option(help: "ORB keypoints per query frame for the ORB layer.")
     var orbFeatures: Int = LocalizationOptions().orbMaxFeatures
 
+    @Option(help: "Strongest ORB keypoints used by the ORB layer's cold search (0 = all).")
+    var orbColdMatchFeatures: Int = LocalizationOptions().orbColdMatchFeatures
+
     @Option(help: "ORB layer: re-fit the pose on patch-aligned inliers (true/false).")
     var patchRefinement: Bool = LocalizationOptions().patchRefinement
 
@@ -96,6 +99,7 @@ struct BenchLocalize: ParsableCommand {
         options.coldMatchFeatures = coldMatchFeatures
         options.useORBLayer = orbLayer
         options.orbMaxFeatures = orbFeatures
+        options.orbColdMatchFeatures = orbColdMatchFeatures
         options.patchRefinement = patchRefinement
         options.maxPatchPoints = maxPatchPoints
         options.patchRounds = patchRounds
@@ -181,7 +185,7 @@ struct BenchLocalize: ParsableCommand {
 
         var json: [String: Any] = [
             "map": map, "queries": views.count, "seed": seed, "repeats": repeats,
-            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "orb_layer": orbLayer, "orb_features": orbFeatures, "patch_refinement": patchRefinement, "max_patch_points": maxPatchPoints, "patch_rounds": patchRounds, "cold_match_features": coldMatchFeatures, "search_checks": searchChecks, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
+            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "orb_layer": orbLayer, "orb_features": orbFeatures, "orb_cold_match_features": orbColdMatchFeatures, "patch_refinement": patchRefinement, "max_patch_points": maxPatchPoints, "patch_rounds": patchRounds, "cold_match_features": coldMatchFeatures, "search_checks": searchChecks, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
             "map_load_seconds": loadSeconds, "index_rows": localizer.index.rowCount, "map_points": localizer.index.pointCount,
             "accuracy_cold": summary(cold), "accuracy_prior": summary(tracked),
             "prior_noise_m_deg": noise, "latency_ms": speed, "per_query": lines,
