@@ -6,7 +6,7 @@ import Rendering
 /// How the ORB query layer of a SIFT map is built (`buildORBLayer`).
 public struct ORBLayerOptions: Sendable, Equatable {
     /// Build the layer at all (SIFT maps only; `landmark register --orb-layer`). Off by
-    /// default: it adds about a fifth to registration and serves only the opt-in fast path.
+    /// default: it adds about a fifth to registration time and a half to the file.
     public var enabled = false
     /// ORB keypoints per photo, extracted at the SIFT extraction size.
     public var maxFeatures = 4000

@@ -40,7 +40,7 @@ struct BenchLocalize: ParsableCommand {
     @Option(help: "Localizer feature budget per frame (0 = all).")
     var maxFeatures: Int = LocalizationOptions().maxFeatures
 
-    @Option(help: "Try the map's ORB query layer first when it has one, as `localize --fast` (true/false).")
+    @Option(help: "Try the map's ORB query layer first when it has one (false: as `localize --sift-only`).")
     var orbLayer: Bool = LocalizationOptions().useORBLayer
 
     @Option(help: "ORB keypoints per query frame for the ORB layer.")

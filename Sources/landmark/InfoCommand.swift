@@ -86,7 +86,7 @@ enum MapInfoText {
             "  points:        \(grouped(s.pointCount))",
             "  observations:  \(grouped(s.observationCount)) (\(descriptors))",
             "  feature kind:  \(kind)",
-            "  ORB layer:     \(s.orbPointCount > 0 ? "\(grouped(s.orbPointCount)) points (localize --fast)" : "none (register --orb-layer adds one)")",
+            "  ORB layer:     \(s.orbPointCount > 0 ? "\(grouped(s.orbPointCount)) points (queries with intrinsics try it first)" : "none (register --orb-layer adds one)")",
             "  frame:         \(frame)",
             "  anchors:       \(s.anchorNames.isEmpty ? "none" : s.anchorNames.joined(separator: ", "))",
             "  created:       \(created) by \(md.generator)",

@@ -39,8 +39,8 @@ struct LocalizeCommand: ParsableCommand {
     @Option(help: "Downscale frames whose longer side exceeds this many pixels (0: never).")
     var maxImageSize: Int = LocalizationOptions().maxImageSize
 
-    @Flag(help: "Try the map's ORB query layer first (maps registered with --orb-layer): about 5× faster at 640×480, less accurate (see docs/localization.md); the map's SIFT points answer when it declines.")
-    var fast = false
+    @Flag(help: "Ignore the map's ORB query layer (maps registered with --orb-layer, whose queries try it first: about 5× faster at 640×480 with SIFT's accuracy; see docs/localization.md).")
+    var siftOnly = false
 
     @Option(help: "Answer not_localized below this many inliers.")
     var minInliers: Int = LocalizationOptions().minInliers
@@ -67,7 +67,7 @@ struct LocalizeCommand: ParsableCommand {
         options.seed = seed
         options.maxImageSize = maxImageSize
         options.minInliers = minInliers
-        options.useORBLayer = fast
+        options.useORBLayer = !siftOnly
         let featureMap = try LandmarkStore.read(from: URL(fileURLWithPath: map))
         let localizer = try Localizer(map: featureMap, options: options)
         var failures = 0

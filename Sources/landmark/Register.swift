@@ -40,7 +40,7 @@ struct Register: ParsableCommand {
     @Option(help: "SIFT contrast threshold (0: OpenCV's 0.04; COLMAP's equivalent is about 0.02). Lower finds more, weaker features.")
     var siftContrast: Double = 0
 
-    @Flag(help: "Add an ORB query layer to the SIFT map: ORB points triangulated with the registered poses, for `localize --fast` and `serve --fast`.")
+    @Flag(help: "Add an ORB query layer to the SIFT map: ORB points triangulated with the registered poses, with patches; queries with known intrinsics then take 25 ms instead of 135 at 640×480 (docs/localization.md).")
     var orbLayer = false
 
     @Option(help: "ORB keypoints per photo for the ORB query layer.")

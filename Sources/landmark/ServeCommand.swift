@@ -52,8 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A glTF/GLB whose first animation drives --character (by joint name); default: the character's own.")
     var animation: String?
 
-    @Flag(help: "Try the map's ORB query layer first (maps registered with --orb-layer): about 5× faster at 640×480, less accurate (see docs/localization.md); the map's SIFT points answer when it declines.")
-    var fast = false
+    @Flag(help: "Ignore the map's ORB query layer (maps registered with --orb-layer, whose queries try it first: about 5× faster at 640×480 with SIFT's accuracy; see docs/localization.md).")
+    var siftOnly = false
 
     @Flag(help: "Leave glibc's allocator untuned (for comparison; see docs/server.md on memory).")
     var noAllocatorTuning = false
@@ -98,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
         if apiKeys.isEmpty { logger.warning("no API keys: query routes are open, admin routes refused") }
         var options = LocalizationOptions()
         options.maxImagePixels = maxImagePixels
-        options.useORBLayer = fast
+        options.useORBLayer = !siftOnly
         let app = try buildApplication(configuration, loader: .standard(options: options), logger: logger)
         try await app.runService()
     }

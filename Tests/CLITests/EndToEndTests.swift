@@ -41,15 +41,15 @@ import Testing
         #expect(backInfo["points"] as? Int == info["points"] as? Int)
     }
 
-    /// `localize --fast` answers from the map's ORB query layer; plain `localize` from SIFT.
-    @Test func fastLocalizationUsesTheORBLayer() async throws {
+    /// `localize` answers from the map's ORB query layer when it has one; `--sift-only` from SIFT.
+    @Test func localizationUsesTheORBLayer() async throws {
         let fx = try await SyntheticFixture.get()
         let info = try CLI.jsonObject(try CLI.ok(["info", fx.map.path, "--json"]).stdout)
         let layer = try #require(info["orbLayerPoints"] as? Int)
         #expect(layer > 1000, "register --orb-layer triangulated \(layer) ORB points")
         let queries = fx.groundTruth.queries
         let paths = queries.map { fx.synth.appendingPathComponent($0.name).path }
-        let fast = try CLI.ok(["localize", fx.map.path] + paths + ["--intrinsics", fx.intrinsicsArgument, "--json", "--fast"])
+        let fast = try CLI.ok(["localize", fx.map.path] + paths + ["--intrinsics", fx.intrinsicsArgument, "--json"])
         let lines = fast.stdout.split(separator: "\n")
         try #require(lines.count == queries.count, "\(fast.summary)")
         var fromORB = 0
@@ -69,15 +69,16 @@ import Testing
             #expect(error < 0.15, "\(truth.name): camera centre off by \(error) m: \(line)")
         }
         #expect(fromORB >= 2, "the ORB layer answered \(fromORB) of \(queries.count): \(fast.stdout)")
-        let plain = try CLI.ok(["localize", fx.map.path, paths[0], "--intrinsics", fx.intrinsicsArgument, "--json"])
+        let plain = try CLI.ok(["localize", fx.map.path, paths[0], "--intrinsics", fx.intrinsicsArgument, "--json", "--sift-only"])
         #expect(try CLI.jsonObject(plain.stdout)["features"] as? String == "sift")
+        #expect(try CLI.jsonObject(plain.stdout)["fallbackReason"] is NSNull)
     }
 
     @Test func localizeQueriesAgainstGroundTruth() async throws {
         let fx = try await SyntheticFixture.get()
         let queries = fx.groundTruth.queries
         let paths = queries.map { fx.synth.appendingPathComponent($0.name).path }
-        let result = try CLI.ok(["localize", fx.map.path] + paths + ["--intrinsics", fx.intrinsicsArgument, "--json"])
+        let result = try CLI.ok(["localize", fx.map.path] + paths + ["--intrinsics", fx.intrinsicsArgument, "--json", "--sift-only"])
         let lines = result.stdout.split(separator: "\n")
         try #require(lines.count == queries.count, "one JSON line per frame: \(result.summary)")
         var localized = 0, within5cm = 0
