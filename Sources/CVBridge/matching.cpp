@@ -1,5 +1,5 @@
 // Descriptor matching: exact brute force with Lowe's ratio test and a mutual check, and a
-// reusable approximate index (FLANN randomized kd-trees for SIFT, LSH for ORB; Muja & Lowe 2014).
+// reusable approximate index (FLANN randomized kd-trees for SIFT, hierarchical clustering for ORB; Muja & Lowe 2014).
 #include <cmath>
 #include <cstdlib>
 #include <limits>

@@ -17,6 +17,10 @@ import Rendering
 /// bunched in one part of the frame, a high RMSE) is answered `not_localized` with the
 /// reason, never with a guessed pose.
 ///
+/// A map with an ORB query layer (`FeatureMap.orbPoints`) is tried first when the
+/// intrinsics are known: the same pipeline on ORB features, then a refit on patch-aligned
+/// positions (`refineWithPatches`); the map's own features answer when it declines.
+///
 /// Thread-safe: one `Localizer` serves concurrent queries.
 public final class Localizer: PoseLocalizing {
     /// The map's own points (SIFT, or ORB for an ORB-only map).

@@ -4,7 +4,7 @@ import LandmarkMap
 import Reconstruction
 
 /// A map held in memory for queries: every observation's descriptor in one approximate
-/// nearest-neighbour index (FLANN randomized kd-trees for SIFT, LSH for ORB), each row
+/// nearest-neighbour index (FLANN randomized kd-trees for SIFT, hierarchical clustering for ORB), each row
 /// pointing at its 3D point. One descriptor per observation (not one per point) keeps the
 /// viewpoint variety of the track; matching then votes per point.
 public final class MapIndex: Sendable {

@@ -54,7 +54,7 @@ public func matchDescriptors(_ query: FeatureSet, _ train: FeatureSet,
 }
 
 /// An approximate nearest-neighbour index over one descriptor set (FLANN kd-trees for SIFT,
-/// LSH for ORB). Build once; `knn` may be called from many threads.
+/// hierarchical clustering for ORB). Build once; `knn` may be called from many threads.
 public final class DescriptorIndex: @unchecked Sendable {
     public let kind: FeatureKind
     public let count: Int

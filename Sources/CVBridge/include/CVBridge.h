@@ -135,7 +135,7 @@ cvb_status cvb_match_descriptors(cvb_feature_type type, int32_t descriptor_bytes
                                  cvb_match **out, int32_t *out_count);
 
 /// An index over one descriptor set for fast approximate k-nearest-neighbour search
-/// (FLANN kd-trees for SIFT, LSH for ORB). Built once, queried from many threads.
+/// (FLANN kd-trees for SIFT, hierarchical clustering for ORB). Built once, queried from many threads.
 typedef struct cvb_descriptor_index cvb_descriptor_index;
 
 cvb_status cvb_descriptor_index_create(cvb_feature_type type, int32_t descriptor_bytes,
