@@ -104,11 +104,13 @@ public struct Observation: Sendable, Equatable, Codable {
     /// without images).
     public var descriptor: [UInt8]
     /// ORB layer only: the keyframe's gray levels around the point's projection,
-    /// `patchSide`² bytes row by row, sampled every `size / 31` pixels (the keypoint's ORB
-    /// level spacing); empty when absent. Queries align it to refine their keypoints.
+    /// `patchSide`² bytes row by row, sampled every `patchSpacing` pixels; empty when absent. Queries align it to refine their keypoints.
     public var patch: [UInt8]
     /// Samples per side of `patch`.
     public static let patchSide = 11
+    /// Pixels between `patch` samples: the size of one pixel of the keypoint's ORB pyramid
+    /// level (ORB's 31-pixel patch at level 0 is `size` pixels at its level).
+    public var patchSpacing: Double { Double(size) / 31 }
 
     public init(keyframeID: Int64, keypointIndex: Int32, pixel: Vec2, size: Float = 0,
                 angle: Float = 0, descriptor: [UInt8] = [], patch: [UInt8] = []) {

@@ -89,7 +89,7 @@ public final class MapIndex: Sendable {
                 let usable = observation.patch.count == patchBytes && keyframeSlot[observation.keyframeID] != nil
                 rowPatches.append(contentsOf: usable ? observation.patch : [UInt8](repeating: 0, count: patchBytes))
                 rowHasPatch.append(usable)
-                rowSpacing.append(observation.size / 31)
+                rowSpacing.append(Float(observation.patchSpacing))
                 rowKeyframe.append(keyframeSlot[observation.keyframeID] ?? -1)
             }
             guard count > 0 else { continue }

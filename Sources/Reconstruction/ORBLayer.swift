@@ -166,19 +166,13 @@ private func refineByPatchAlignment(_ points: inout [MapPoint], keyframes: [Keyf
     let snapshot = points
     // The reference observation of each point: its finest keypoint (smallest ORB level).
     let reference = snapshot.map { p in p.observations.indices.min { p.observations[$0].size < p.observations[$1].size } ?? 0 }
-    var members: [[(point: Int, observation: Int)]] = Array(repeating: [], count: keyframes.count)
-    for (p, point) in snapshot.enumerated() {
-        for (o, observation) in point.observations.enumerated() {
-            if let i = slot[observation.keyframeID] { members[i].append((p, o)) }
-        }
-    }
-    let groups = members
+    let groups = observationsByKeyframe(snapshot, slot: slot, count: keyframes.count)
     // 1. Reference patches, around the reference keypoint.
     let patches = SlotArray<[UInt8]>(count: snapshot.count)
     forEachKeyframeImage(keyframes, grayImage) { i, image in
         for m in groups[i] where reference[m.point] == m.observation {
             let o = snapshot[m.point].observations[m.observation]
-            if let patch = samplePatch(image, centre: o.pixel, spacing: Double(o.size) / 31) { patches[m.point] = patch }
+            if let patch = samplePatch(image, centre: o.pixel, spacing: o.patchSpacing) { patches[m.point] = patch }
         }
     }
     // 2. Each other observation aligned to its point's reference patch.
@@ -190,7 +184,7 @@ private func refineByPatchAlignment(_ points: inout [MapPoint], keyframes: [Keyf
         for m in groups[i] where reference[m.point] != m.observation {
             let point = snapshot[m.point], ref = point.observations[reference[m.point]]
             guard let patch = patches[m.point], let r = slot[ref.keyframeID],
-                  let warp = predictPatchWarp(point: point.position, refPixel: ref.pixel, spacing: Double(ref.size) / 31,
+                  let warp = predictPatchWarp(point: point.position, refPixel: ref.pixel, spacing: ref.patchSpacing,
                                               refPose: keyframes[r].cameraFromLandmark, refIntrinsics: intrinsics[r],
                                               targetPose: keyframes[i].cameraFromLandmark, targetIntrinsics: intrinsics[i]),
                   let pixel = alignPatch(patch[...], in: image, warp: warp) else { continue }
@@ -223,31 +217,35 @@ private func refineByPatchAlignment(_ points: inout [MapPoint], keyframes: [Keyf
 
 /// Fills each observation's patch: the keyframe's gray levels around the point's projection
 /// (not the keypoint: the patch centre is then the point itself, seen from that keyframe),
-/// `Observation.patchSide`² samples spaced by the keypoint's ORB level (size / 31 pixels).
+/// `Observation.patchSide`² samples `Observation.patchSpacing` apart.
 private func samplePatches(_ points: inout [MapPoint], keyframes: [Keyframe], intrinsics: [CameraIntrinsics],
                            grayImage: @Sendable (Int64) -> Image8?) {
-    var byKeyframe: [Int64: [(point: Int, observation: Int)]] = [:]
-    for (p, point) in points.enumerated() {
-        for (o, observation) in point.observations.enumerated() { byKeyframe[observation.keyframeID, default: []].append((p, o)) }
-    }
     let slot = Dictionary(uniqueKeysWithValues: keyframes.enumerated().map { ($1.id, $0) })
-    let ids = byKeyframe.keys.sorted()
-    let snapshot = points, groups = byKeyframe
-    let patches = SlotArray<[[UInt8]]>(count: ids.count)
-    parallelFor(ids.count) { n in
-        let id = ids[n]
-        guard let i = slot[id], let image = grayImage(id).map({ $0.gray() }) else { return }
-        let members = groups[id] ?? []
-        patches[n] = members.map { m in
+    let snapshot = points
+    let groups = observationsByKeyframe(snapshot, slot: slot, count: keyframes.count)
+    let patches = SlotArray<[[UInt8]]>(count: keyframes.count)
+    forEachKeyframeImage(keyframes, grayImage) { i, image in
+        patches[i] = groups[i].map { m in
             let point = snapshot[m.point], observation = point.observations[m.observation]
             guard let centre = intrinsics[i].project(keyframes[i].cameraFromLandmark.apply(point.position)) else { return [] }
-            return samplePatch(image, centre: centre, spacing: Double(observation.size) / 31) ?? []
+            return samplePatch(image, centre: centre, spacing: observation.patchSpacing) ?? []
         }
     }
-    for (n, id) in ids.enumerated() {
-        guard let sampled = patches[n] else { continue }
-        for (m, patch) in zip(byKeyframe[id] ?? [], sampled) { points[m.point].observations[m.observation].patch = patch }
+    for i in keyframes.indices {
+        guard let sampled = patches[i] else { continue }
+        for (m, patch) in zip(groups[i], sampled) { points[m.point].observations[m.observation].patch = patch }
     }
+}
+
+/// For each keyframe slot, the (point, observation) indices of the observations it holds.
+private func observationsByKeyframe(_ points: [MapPoint], slot: [Int64: Int], count: Int) -> [[(point: Int, observation: Int)]] {
+    var groups: [[(point: Int, observation: Int)]] = Array(repeating: [], count: count)
+    for (p, point) in points.enumerated() {
+        for (o, observation) in point.observations.enumerated() {
+            if let i = slot[observation.keyframeID] { groups[i].append((p, o)) }
+        }
+    }
+    return groups
 }
 
 /// `Observation.patchSide`² bilinear samples of a gray image around `centre`, `spacing`
