@@ -9,6 +9,10 @@ let package = Package(
     products: [
         .executable(name: "landmark", targets: ["landmark"]),
         .library(name: "Geometry", targets: ["Geometry"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Features", targets: ["Features"]),
+        .library(name: "Estimators", targets: ["Estimators"]),
+        .library(name: "GLTF", targets: ["GLTF"]),
         .library(name: "LandmarkMap", targets: ["LandmarkMap"]),
         .library(name: "Reconstruction", targets: ["Reconstruction"]),
         .library(name: "Localization", targets: ["Localization"]),
@@ -36,64 +40,91 @@ let package = Package(
         // C++17: OpenCV and Eigen behind one plain C header. The only C++ in the package.
         .target(name: "CVBridge", dependencies: ["COpenCV", "CEigen"]),
 
-        // Swift modules, one job each. Geometry has no dependencies.
+        // Swift modules, one job each; each imports only modules of lower levels (README, Layout).
+        // Level 0: maths and process support.
         .target(name: "Geometry"),
         .target(name: "Support", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // Level 1: images.
+        .target(name: "Imaging", dependencies: ["Geometry", "CVBridge", "Support"]),
+        // Level 2: features, estimators, glTF.
+        .target(name: "Features", dependencies: ["Geometry", "Imaging", "CVBridge", "Support"]),
+        .target(name: "Estimators", dependencies: ["Geometry", "Imaging", "CVBridge", "Support"]),
+        .target(name: "GLTF", dependencies: ["Geometry", "Imaging", "Support"]),
+        // Level 3: the map store, the rasterizer.
         .target(name: "LandmarkMap", dependencies: [
-            "Geometry", "Support", .product(name: "GRDB", package: "GRDB.swift"),
+            "Geometry", "Features", "Support", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "Rendering", dependencies: ["Geometry", "CVBridge", "Support"]),
+        .target(name: "Rendering", dependencies: ["Geometry", "Imaging", "GLTF", "Support"]),
+        // Level 4: registration, localization, assets, motion.
         .target(name: "Reconstruction", dependencies: [
-            "Geometry", "CVBridge", "LandmarkMap", "Rendering", "Support",
+            "Geometry", "Imaging", "Features", "Estimators", "LandmarkMap", "CVBridge", "Support",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Localization", dependencies: [
-            "Geometry", "CVBridge", "LandmarkMap", "Rendering", "Reconstruction", "Support",
+            "Geometry", "Imaging", "Features", "Estimators", "LandmarkMap", "Support",
         ]),
-        .target(name: "AssetPipeline", dependencies: ["Geometry", "CVBridge", "CMeshOptimizer", "Rendering", "Support"]),
-        .target(name: "Motion", dependencies: ["Geometry", "AssetPipeline", "Support"]),
+        .target(name: "AssetPipeline", dependencies: [
+            "Geometry", "Imaging", "GLTF", "Rendering", "CVBridge", "CMeshOptimizer", "Support",
+        ]),
+        .target(name: "Motion", dependencies: ["Geometry", "GLTF", "Support"]),
+        // Level 5: anchoring and previews; synthetic data (the CLI and tests only).
         .target(name: "Anchoring", dependencies: [
-            "Geometry", "LandmarkMap", "Rendering", "AssetPipeline", "Motion", "Support",
+            "Geometry", "Imaging", "Estimators", "LandmarkMap", "GLTF", "Rendering", "Motion", "Support",
         ]),
-        // Batch jobs over asset and motion libraries: manifest, SQLite job table, workers.
+        .target(name: "Synthetic", dependencies: [
+            "Geometry", "Imaging", "Features", "Estimators", "LandmarkMap", "GLTF", "Rendering", "AssetPipeline", "Motion",
+            "Support",
+        ]),
+        // Level 6: batch jobs, the pose-query HTTP service (Hummingbird 2).
         .target(name: "Batch", dependencies: [
-            "Support", "AssetPipeline", "Motion",
+            "Support", "GLTF", "AssetPipeline", "Motion",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        // The pose-query HTTP service (Hummingbird 2).
         .target(name: "PoseServer", dependencies: [
-            "Localization", "LandmarkMap", "Geometry", "Rendering", "Anchoring", "Support",
+            "Geometry", "Imaging", "LandmarkMap", "Localization", "GLTF", "Rendering", "Motion", "Anchoring", "Support",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Level 7: the command line.
         .executableTarget(name: "landmark", dependencies: [
-            "Geometry", "LandmarkMap", "Reconstruction", "Localization", "Rendering",
-            "AssetPipeline", "Motion", "Anchoring", "Support", "Batch", "PoseServer",
+            "Geometry", "Imaging", "Features", "Estimators", "GLTF", "LandmarkMap", "Rendering", "Reconstruction",
+            "Localization", "AssetPipeline", "Motion", "Anchoring", "Synthetic", "Support", "Batch", "PoseServer",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
-        .testTarget(name: "LandmarkMapTests", dependencies: ["LandmarkMap", "Geometry", "Support"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Geometry", "Support"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Imaging", "Geometry", "Synthetic", "CVBridge"]),
+        .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "Imaging", "Geometry", "Synthetic"]),
+        .testTarget(name: "GLTFTests", dependencies: ["GLTF", "Imaging", "Geometry", "Synthetic", "AssetPipeline", "Support"]),
+        .testTarget(name: "LandmarkMapTests", dependencies: ["LandmarkMap", "Features", "Geometry", "Support", "Synthetic"]),
         .testTarget(name: "ReconstructionTests", dependencies: [
-            "Reconstruction", "Rendering", "LandmarkMap", "Geometry", "CVBridge", "Support",
+            "Reconstruction", "Features", "Estimators", "Imaging", "Rendering", "LandmarkMap", "Geometry", "CVBridge",
+            "Support", "Synthetic",
         ]),
         .testTarget(name: "LocalizationTests", dependencies: [
-            "Localization", "Reconstruction", "Rendering", "LandmarkMap", "Geometry",
+            "Localization", "Reconstruction", "Features", "Estimators", "Imaging", "LandmarkMap", "Geometry", "Synthetic",
         ]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Geometry"]),
-        .testTarget(name: "AssetPipelineTests", dependencies: ["AssetPipeline", "Rendering", "Geometry", "Support"]),
-        .testTarget(name: "MotionTests", dependencies: ["Motion", "AssetPipeline", "Geometry"]),
-        .testTarget(name: "AnchoringTests", dependencies: ["Anchoring", "LandmarkMap", "Geometry", "AssetPipeline", "Motion", "Rendering"]),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "AssetPipeline", "landmark"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Imaging", "Geometry", "Synthetic"]),
+        .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "Rendering", "Imaging", "Geometry"]),
+        .testTarget(name: "AssetPipelineTests", dependencies: [
+            "AssetPipeline", "GLTF", "Rendering", "Imaging", "Geometry", "Support", "Synthetic", "CVBridge",
+        ]),
+        .testTarget(name: "MotionTests", dependencies: ["Motion", "GLTF", "Geometry", "Synthetic"]),
+        .testTarget(name: "AnchoringTests", dependencies: [
+            "Anchoring", "Estimators", "LandmarkMap", "Geometry", "GLTF", "Motion", "Rendering", "Imaging", "Synthetic",
+        ]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "GLTF", "AssetPipeline", "Synthetic", "landmark"]),
         .testTarget(name: "PoseServerTests", dependencies: [
-            "PoseServer", "Localization", "LandmarkMap", "Rendering", "Geometry", "Anchoring", "Motion",
+            "PoseServer", "Localization", "LandmarkMap", "Rendering", "Imaging", "Geometry", "Anchoring", "Motion",
+            "GLTF", "Synthetic",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "CLITests", dependencies: ["landmark", "Support"]),
+        .testTarget(name: "CLITests", dependencies: ["landmark", "Support", "Imaging", "Synthetic"]),
     ],
     cxxLanguageStandard: .cxx17
 )

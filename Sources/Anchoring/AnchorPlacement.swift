@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import LandmarkMap
+import Estimators
 
 /// Where an anchor goes: its pose and the surface it was snapped to.
 ///

@@ -1,7 +1,8 @@
-import AssetPipeline
 import Foundation
 import Geometry
 import Rendering
+import Imaging
+import GLTF
 
 /// Why a character could not be posed for a preview.
 public enum CharacterPoseError: Error, CustomStringConvertible {
@@ -101,10 +102,10 @@ public struct CharacterPoser {
                 }
             }
         }
-        var world = [[Double]?](repeating: nil, count: doc.nodes.count)
-        func worldMatrix(_ n: Int) -> [Double] {
+        var world = [Matrix4?](repeating: nil, count: doc.nodes.count)
+        func worldMatrix(_ n: Int) -> Matrix4 {
             if let w = world[n] { return w }
-            let m = parent[n] >= 0 ? AssetLoader.multiply4(worldMatrix(parent[n]), local[n].matrix) : local[n].matrix
+            let m = parent[n] >= 0 ? worldMatrix(parent[n]) * local[n].matrix : local[n].matrix
             world[n] = m
             return m
         }
@@ -129,13 +130,13 @@ public struct CharacterPoser {
         for (n, node) in doc.nodes.enumerated() {
             guard let meshIndex = node.mesh, meshIndex < doc.meshes.count else { continue }
             // Skinning matrices: world(joint) · inverseBind(joint).
-            var jointMatrices: [[Double]]?
+            var jointMatrices: [Matrix4]?
             if let s = node.skin, s < doc.skins.count {
                 let skin = doc.skins[s]
                 let ibm = try skin.inverseBindMatrices.map { try asset.readDoubles(accessor: $0) }
                 jointMatrices = skin.joints.enumerated().map { j, jointNode in
-                    let inv = ibm.map { Array($0[(16 * j)..<(16 * j + 16)]) } ?? AssetLoader.identity4
-                    return AssetLoader.multiply4(worldMatrix(jointNode), inv)
+                    let inv = ibm.map { Matrix4(columnMajor: Array($0[(16 * j)..<(16 * j + 16)])) } ?? .identity
+                    return worldMatrix(jointNode) * inv
                 }
             }
             let nodeWorld = worldMatrix(n)
@@ -155,25 +156,27 @@ public struct CharacterPoser {
                 var normals = [SIMD3<Float>]()
                 if nrm != nil { normals = [SIMD3<Float>](repeating: .zero, count: vertexCount) }
                 for v in 0..<vertexCount {
-                    let pos = [Double(p[3 * v]), Double(p[3 * v + 1]), Double(p[3 * v + 2])]
+                    let pos = Vec3(Double(p[3 * v]), Double(p[3 * v + 1]), Double(p[3 * v + 2]))
                     var m = nodeWorld
                     if let joints, let weights, let jm = jointMatrices {
-                        m = [Double](repeating: 0, count: 16)
+                        // Linear blend skinning: the weighted sum of the joints' matrices.
+                        var blend = [Double](repeating: 0, count: 16)
                         var total: Float = 0
                         for k in 0..<4 {
                             let w = weights[4 * v + k], j = Int(joints[4 * v + k])
                             guard w > 0, j < jm.count else { continue }
                             total += w
-                            for e in 0..<16 { m[e] += Double(w) * jm[j][e] }
+                            for e in 0..<16 { blend[e] += Double(w) * jm[j][e] }
                         }
-                        if total <= 0 { m = nodeWorld } else if abs(total - 1) > 1e-4 { for e in 0..<16 { m[e] /= Double(total) } }
+                        if abs(total - 1) > 1e-4 { for e in 0..<16 { blend[e] /= Double(total) } }
+                        m = total <= 0 ? nodeWorld : Matrix4(columnMajor: blend)
                     }
-                    let q = transformPoint(m, pos)
-                    positions[v] = SIMD3(Float(q[0]), Float(q[1]), Float(q[2]))
+                    let q = m.transformPoint(pos)
+                    positions[v] = SIMD3(Float(q.x), Float(q.y), Float(q.z))
                     if let nrm {
-                        let d = transformDirection(m, [Double(nrm[3 * v]), Double(nrm[3 * v + 1]), Double(nrm[3 * v + 2])])
-                        let l = max(1e-12, (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).squareRoot())
-                        normals[v] = SIMD3(Float(d[0] / l), Float(d[1] / l), Float(d[2] / l))
+                        let d = m.transformDirection(Vec3(Double(nrm[3 * v]), Double(nrm[3 * v + 1]), Double(nrm[3 * v + 2])))
+                        let l = max(1e-12, (d.x * d.x + d.y * d.y + d.z * d.z).squareRoot())
+                        normals[v] = SIMD3(Float(d.x / l), Float(d.y / l), Float(d.z / l))
                     }
                 }
                 let uvs = uv.map { u in (0..<vertexCount).map { SIMD2<Float>(u[2 * $0], u[2 * $0 + 1]) } } ?? []
@@ -190,17 +193,17 @@ public struct CharacterPoser {
 
     struct TRS {
         var t = [0.0, 0, 0], r = [0.0, 0, 0, 1], s = [1.0, 1, 1]   // r: glTF order x, y, z, w
-        var fixedMatrix: [Double]?
-        var matrix: [Double] {
+        var fixedMatrix: Matrix4?
+        var matrix: Matrix4 {
             if let fixedMatrix { return fixedMatrix }
             let q = Quaternion(w: r[3], x: r[0], y: r[1], z: r[2]).normalized
-            return AssetLoader.trsMatrix(translation: t, rotation: [q.x, q.y, q.z, q.w], scale: s)
+            return Matrix4.trs(translation: t, rotation: [q.x, q.y, q.z, q.w], scale: s)
         }
     }
 
     static func restTRS(_ node: GLTFNode) -> TRS {
         var trs = TRS()
-        if let m = node.matrix, m.count == 16 { trs.fixedMatrix = m; return trs }
+        if let m = node.matrix, m.count == 16 { trs.fixedMatrix = Matrix4(columnMajor: m); return trs }
         if let t = node.translation, t.count == 3 { trs.t = t }
         if let r = node.rotation, r.count == 4 { trs.r = r }
         if let s = node.scale, s.count == 3 { trs.s = s }
@@ -275,15 +278,4 @@ public struct CharacterPoser {
         }
         throw CharacterPoseError.badTexture(name, image: index, reason: "its bytes are not available")
     }
-}
-
-// MARK: - 4×4 column-major helpers (products: AssetLoader.multiply4)
-
-private func transformPoint(_ m: [Double], _ p: [Double]) -> [Double] {
-    (0..<3).map { r in m[r] * p[0] + m[4 + r] * p[1] + m[8 + r] * p[2] + m[12 + r] }
-}
-
-/// Directions (normals) by the upper 3×3; exact for rotations and uniform scale.
-private func transformDirection(_ m: [Double], _ d: [Double]) -> [Double] {
-    (0..<3).map { r in m[r] * d[0] + m[4 + r] * d[1] + m[8 + r] * d[2] }
 }

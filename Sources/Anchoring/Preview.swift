@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import Rendering
+import Imaging
 
 /// What hides the character where the building is in front of it, in the landmark frame.
 public enum PreviewOccluder: Sendable {

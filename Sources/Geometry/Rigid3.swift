@@ -76,3 +76,18 @@ public struct Sim3: Equatable, Sendable, Codable {
         return Rigid3(rotation: rotation, translation: -(rotation * centerB))
     }
 }
+
+extension Rigid3 {
+    /// `cameraFromWorld` of a camera (OpenCV axes) at `eye` looking at `target` with the world's +Y up above the
+    /// image centre, rolled by `roll` radians about its optical axis.
+    public static func cameraLookingAt(eye: Vec3, target: Vec3, roll: Double = 0) -> Rigid3 {
+        let forward = normalize(target - eye)
+        var right = cross(forward, .up)
+        if length(right) < 1e-9 { right = Vec3(1, 0, 0) }
+        right = normalize(right)
+        let down = cross(forward, right)
+        var r = Matrix3(rows: right, down, forward)   // rows: camera axes in world coordinates
+        if roll != 0 { r = Quaternion(axis: Vec3(0, 0, 1), angle: roll).matrix * r }
+        return Rigid3(rotation: r, translation: -(r * eye))
+    }
+}

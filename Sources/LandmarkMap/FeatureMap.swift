@@ -1,4 +1,5 @@
 import Geometry
+import Features
 
 /// A landmark's feature map in memory: what registration produces, what the store writes
 /// to a `.landmark` file and what localization indexes. Value type; ids are stable within
@@ -34,16 +35,6 @@ public struct FeatureMap: Sendable, Equatable {
     public func keyframe(id: Int64) -> Keyframe? { keyframes.first { $0.id == id } }
     public var observationCount: Int { points.reduce(0) { $0 + $1.observations.count } }
     public func anchor(named name: String) -> Anchor? { anchors.first { $0.name == name } }
-}
-
-/// The kind of local feature the map's descriptors are.
-public enum FeatureKind: String, Sendable, Codable, CaseIterable {
-    /// SIFT, 128 bytes per descriptor (uint8-quantized, as COLMAP stores them).
-    case sift
-    /// ORB, 32 bytes per descriptor (binary, Hamming distance).
-    case orb
-
-    public var descriptorBytes: Int { self == .sift ? 128 : 32 }
 }
 
 public struct MapMetadata: Sendable, Equatable, Codable {
@@ -107,7 +98,7 @@ public struct Observation: Sendable, Equatable, Codable {
     /// `patchSide`² bytes row by row, sampled every `patchSpacing` pixels; empty when absent. Queries align it to refine their keypoints.
     public var patch: [UInt8]
     /// Samples per side of `patch`.
-    public static let patchSide = 11
+    public static let patchSide = PatchWarp.patchSide
     /// Pixels between `patch` samples: the size of one pixel of the keypoint's ORB pyramid
     /// level (ORB's 31-pixel patch at level 0 is `size` pixels at its level).
     public var patchSpacing: Double { Double(size) / 31 }

@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import GRDB
+import Features
 
 /// A `.landmark` file opened read-only, e.g. by the pose server at start. Opening checks
 /// that the file is a landmark map of a schema version this build knows; reading never

@@ -1,4 +1,5 @@
 import Geometry
+import Features
 
 /// Checks a `FeatureMap` for the invariants a `.landmark` file guarantees: unique ids and
 /// names, references that resolve, one point per keypoint, descriptors of the map's feature

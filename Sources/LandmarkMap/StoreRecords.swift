@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import GRDB
+import Features
 
 // One record type per table. Each has a `Columns` enum and a fixed `databaseSelection`, so
 // `init(row:)` reads columns by position (fast bulk loads). Raw columns stay inside the

@@ -1,6 +1,6 @@
 import Foundation
 import Geometry
-import Reconstruction
+import Features
 
 /// 2D–3D correspondences: query keypoint `keypoint` sees map point `point`.
 struct Correspondence: Sendable {

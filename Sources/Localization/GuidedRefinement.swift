@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
-import Reconstruction
+import Features
+import Estimators
 
 /// Guided re-matching and final refinement of a verified pose.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// How a query is localized. The CLI and the server share this struct; `validate()` first.
 public struct LocalizationOptions: Sendable, Equatable {

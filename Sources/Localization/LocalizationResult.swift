@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import LandmarkMap
+import Features
 
 /// The answer to one pose query.
 ///

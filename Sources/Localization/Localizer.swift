@@ -2,8 +2,8 @@ import Foundation
 import Support
 import Geometry
 import LandmarkMap
-import Reconstruction
-import Rendering
+import Imaging
+import Features
 
 /// Localizes camera frames against one landmark's map.
 ///
@@ -41,9 +41,9 @@ public final class Localizer: PoseLocalizing {
         var clock = StageClock()
         guard !query.imageData.isEmpty else { throw LocalizationError.emptyImage }
         try query.intrinsics.validate()
-        try ImageCheck.requireComplete(query.imageData)
         let image: Image8
         do {
+            try ImageCheck.requireComplete(query.imageData)
             image = try Image8(decoding: query.imageData, channels: 1, maxPixels: options.maxImagePixels,
                                name: query.name ?? "image")
         } catch let ImageError.tooLarge(w, h, max) {

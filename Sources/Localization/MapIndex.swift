@@ -1,7 +1,7 @@
 import Foundation
 import Geometry
 import LandmarkMap
-import Reconstruction
+import Features
 
 /// A map held in memory for queries: every observation's descriptor in one approximate
 /// nearest-neighbour index (FLANN randomized kd-trees for SIFT, hierarchical clustering for ORB), each row

@@ -1,6 +1,6 @@
 import Foundation
 import Geometry
-import Reconstruction
+import Estimators
 
 /// A pose with its support among the correspondences.
 struct PoseHypothesis {

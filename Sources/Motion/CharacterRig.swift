@@ -1,6 +1,6 @@
 import Foundation
 import Geometry
-import AssetPipeline
+import GLTF
 
 /// A glTF character's skeleton: one skin's joints as a `Skeleton` (parents-first), with the
 /// glTF node of each joint. The rest pose is the nodes' own TRS; non-joint ancestors (e.g.

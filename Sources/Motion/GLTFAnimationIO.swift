@@ -1,6 +1,6 @@
 import Foundation
 import Geometry
-import AssetPipeline
+import GLTF
 
 /// Writes a retargeted clip into a character's glTF as one new animation, and reads it back.
 public enum GLTFAnimationIO {

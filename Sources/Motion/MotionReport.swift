@@ -1,6 +1,6 @@
 import Foundation
 import Geometry
-import AssetPipeline
+import GLTF
 
 /// Quality figures of a retargeted animation (`landmark mocap report`).
 public struct MotionReport: Codable, Sendable {

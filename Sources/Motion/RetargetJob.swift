@@ -1,6 +1,6 @@
 import Foundation
 import Geometry
-import AssetPipeline
+import GLTF
 
 /// File-level retargeting: BVH + character glTF in, character glTF with one new animation
 /// (and optionally a BVH on the character's skeleton) out. Nothing is written on failure.

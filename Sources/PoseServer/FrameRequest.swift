@@ -3,6 +3,7 @@ import Geometry
 import Hummingbird
 import Localization
 import Rendering
+import Imaging
 
 /// A camera frame sent to `…/localize` or `…/preview`, checked before any decoding: media
 /// type (415), intrinsics (400), body size (413), not empty (400), a JPEG/PNG header (400)

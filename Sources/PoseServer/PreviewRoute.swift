@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Localization
 import Rendering
+import Imaging
 
 /// `POST /v1/landmarks/{id}/preview?fx=&fy=&cx=&cy=&anchor=NAME[&time=T]` with a frame as the
 /// body (as `…/localize`): localizes the frame, renders the server's character standing on

@@ -1,7 +1,8 @@
 import Foundation
 import Geometry
 import LandmarkMap
-import Rendering
+import Imaging
+import Features
 
 /// Turns an existing COLMAP reconstruction (text model) into a landmark map: reads the
 /// model with `ColmapText`, then computes SIFT descriptors at every observed keypoint from

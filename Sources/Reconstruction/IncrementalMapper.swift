@@ -1,6 +1,8 @@
 import Foundation
 import Geometry
 import LandmarkMap
+import Features
+import Estimators
 
 /// One feature of one image, as an element of a track.
 struct TrackElement: Sendable, Hashable {
@@ -356,7 +358,7 @@ struct IncrementalMapper {
         let opts = BundleAdjustmentOptions(maxIterations: iterations, lossScalePixels: options.lossScalePixels * scale,
                                            refineFocal: refineFocal, refinePrincipalPoint: false,
                                            refineDistortion: refineDistortion, functionTolerance: 1e-7)
-        guard (try? Reconstruction.bundleAdjust(&problem, options: opts)) != nil else { return }
+        guard (try? Estimators.bundleAdjust(&problem, options: opts)) != nil else { return }
         for (idx, img) in images.enumerated() { poses[img] = problem.cameraFromWorld[idx] }
         for (p, t) in pointTracks.enumerated() { points[t] = problem.points[p] }
         if refineFocal || refineDistortion {

@@ -1,7 +1,10 @@
 import Foundation
 import Geometry
+import Support
 import LandmarkMap
-import Rendering
+import Imaging
+import Features
+import Estimators
 
 /// How the ORB query layer of a SIFT map is built (`buildORBLayer`).
 public struct ORBLayerOptions: Sendable, Equatable {
@@ -248,20 +251,6 @@ private func observationsByKeyframe(_ points: [MapPoint], slot: [Int64: Int], co
     return groups
 }
 
-/// `Observation.patchSide`² bilinear samples of a gray image around `centre`, `spacing`
-/// pixels apart, rounded to bytes; nil when a sample leaves the image.
-public func samplePatch(_ image: Image8, centre: Vec2, spacing: Double) -> [UInt8]? {
-    let half = Observation.patchSide / 2
-    var out: [UInt8] = []
-    out.reserveCapacity(Observation.patchSide * Observation.patchSide)
-    for j in -half...half {
-        for i in -half...half {
-            guard let v = image.grayBilinear(x: centre.x + Double(i) * spacing, y: centre.y + Double(j) * spacing) else { return nil }
-            out.append(UInt8(min(255, max(0, v.rounded()))))
-        }
-    }
-    return out
-}
 
 /// First-order geometric error of x2ᵀ E x1 = 0 in normalized coordinates.
 private func sampsonDistance(_ E: Matrix3, _ x1: Vec3, _ x2: Vec3) -> Double {

@@ -1,7 +1,10 @@
 import Dispatch
 import Foundation
 import Geometry
+import Support
 import LandmarkMap
+import Features
+import Estimators
 
 /// An image pair with its geometrically verified matches (fundamental-matrix inliers).
 struct VerifiedPair: Sendable {
@@ -9,24 +12,6 @@ struct VerifiedPair: Sendable {
     var j: Int
     /// (keypoint in i, keypoint in j)
     var matches: [(Int32, Int32)]
-}
-
-/// A lock-protected array that worker threads fill by index.
-final class SlotArray<T>: @unchecked Sendable {
-    private var items: [T?]
-    private let lock = NSLock()
-    init(count: Int) { items = Array(repeating: nil, count: count) }
-    subscript(i: Int) -> T? {
-        get { lock.lock(); defer { lock.unlock() }; return items[i] }
-        set { lock.lock(); items[i] = newValue; lock.unlock() }
-    }
-    var all: [T?] { lock.lock(); defer { lock.unlock() }; return items }
-}
-
-/// Runs `body(i)` for i in 0..<count on the machine's cores.
-func parallelFor(_ count: Int, _ body: @Sendable (Int) -> Void) {
-    guard count > 0 else { return }
-    DispatchQueue.concurrentPerform(iterations: count, execute: body)
 }
 
 /// The pairs to match: every pair for small sets; otherwise each image's `shortlist` most

@@ -60,14 +60,3 @@ public struct PhotoCollection: Sendable {
         return key
     }
 }
-
-/// Whether JPEG bytes hold an end-of-image marker (FF D9) near their end (trailers after
-/// it, as some cameras write, are allowed). Entropy-coded data never contains FF D9, and an
-/// EXIF thumbnail's marker lies in the first half. Decoders accept truncated files and fill
-/// the missing rows with grey, so this is checked before decoding.
-func jpegHasEndMarker(_ data: Data) -> Bool {
-    let tail = [UInt8](data.suffix(max(2, min(65536, data.count / 2))))
-    guard tail.count >= 2 else { return false }
-    for i in 0..<(tail.count - 1) where tail[i] == 0xFF && tail[i + 1] == 0xD9 { return true }
-    return false
-}

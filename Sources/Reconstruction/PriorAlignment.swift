@@ -1,36 +1,7 @@
 import Foundation
 import Geometry
 import LandmarkMap
-
-/// A robust similarity `targetFromSource` between corresponding points: RANSAC over
-/// minimal triples (seeded), inliers within `threshold` (target units), then a
-/// least-squares refit (Umeyama) on the inliers. Returns nil with fewer than 3 points.
-public func robustAlignSimilarity(source: [Vec3], target: [Vec3], threshold: Double, seed: UInt64 = 0,
-                                  iterations: Int = 500) -> (transform: Sim3, inliers: [Bool])? {
-    let n = source.count
-    guard n >= 3, target.count == n else { return nil }
-    var rng = SplitMix64(seed: seed)
-    var best: [Bool] = [], bestCount = 0
-    func inliers(_ s: Sim3) -> [Bool] { (0..<n).map { distance(s.apply(source[$0]), target[$0]) <= threshold } }
-    if let all = alignSimilarity(source: source, target: target) {
-        best = inliers(all); bestCount = best.filter { $0 }.count
-    }
-    if bestCount < n {
-        for _ in 0..<(n == 3 ? 1 : iterations) {
-            var idx = Set<Int>()
-            while idx.count < 3 { idx.insert(Int.random(in: 0..<n, using: &rng)) }
-            let ids = Array(idx)
-            guard let s = alignSimilarity(source: ids.map { source[$0] }, target: ids.map { target[$0] }) else { continue }
-            let m = inliers(s)
-            let c = m.filter { $0 }.count
-            if c > bestCount { best = m; bestCount = c }
-        }
-    }
-    guard bestCount >= 3 else { return nil }
-    let ids = (0..<n).filter { best[$0] }
-    guard let refined = alignSimilarity(source: ids.map { source[$0] }, target: ids.map { target[$0] }) else { return nil }
-    return (refined, inliers(refined))
-}
+import Estimators
 
 /// Camera centres in metres, Y up, per image name (a phone's AR tracking, GPS+gravity, or
 /// a ground-truth file).
@@ -42,13 +13,40 @@ public struct CameraPriors: Sendable, Equatable {
     /// Reads `{"images":[{"name":…, "cameraFromWorld":{"rotation":[w,x,y,z],"translation":[x,y,z]}}…]}`
     /// (the synthetic ground-truth format) or `{"images":[{"name":…, "center":[x,y,z]}…]}`.
     public static func load(from url: URL) throws -> CameraPriors {
-        let cams = try GroundTruth.loadJSON(url, errorKind: { ReconstructionError.badPriors(file: url.lastPathComponent, reason: $0) })
-        var centers: [String: Vec3] = [:]
-        for c in cams { centers[c.name] = c.center }
+        let centers = try readCenters(url, errorKind: { ReconstructionError.badPriors(file: url.lastPathComponent, reason: $0) })
         guard centers.count >= 3 else {
             throw ReconstructionError.badPriors(file: url.lastPathComponent, reason: "needs at least 3 cameras, found \(centers.count)")
         }
         return CameraPriors(centers: centers)
+    }
+
+    /// The camera centres of a priors file, by image name.
+    static func readCenters(_ url: URL, errorKind: (String) -> ReconstructionError) throws -> [String: Vec3] {
+        guard let data = try? Data(contentsOf: url) else { throw errorKind("cannot read the file") }
+        guard let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let images = obj["images"] as? [[String: Any]] else {
+            throw errorKind("expected a JSON object with an \"images\" array")
+        }
+        func vec(_ v: Any?, _ n: Int) -> [Double]? {
+            guard let a = v as? [Any], a.count == n else { return nil }
+            let d = a.compactMap { ($0 as? NSNumber)?.doubleValue }
+            return d.count == n && d.allSatisfy(\.isFinite) ? d : nil
+        }
+        var out: [String: Vec3] = [:]
+        for (i, im) in images.enumerated() {
+            guard let name = im["name"] as? String else { throw errorKind("images[\(i)] has no \"name\"") }
+            if let pose = im["cameraFromWorld"] as? [String: Any] {
+                guard let q = vec(pose["rotation"], 4), let t = vec(pose["translation"], 3) else {
+                    throw errorKind("images[\(i)].cameraFromWorld needs rotation [w,x,y,z] and translation [x,y,z]")
+                }
+                out[name] = Rigid3(rotation: Quaternion(wxyz: q)!.normalized, translation: Vec3(t[0], t[1], t[2])).centerOfTargetInSource
+            } else if let c = vec(im["center"], 3) {
+                out[name] = Vec3(c[0], c[1], c[2])
+            } else {
+                throw errorKind("images[\(i)] has neither cameraFromWorld nor center")
+            }
+        }
+        return out
     }
 
     /// The prior for a keyframe named `name`: by exact name, else by file name.

@@ -1,8 +1,9 @@
 import Foundation
 import Geometry
 import LandmarkMap
-import Rendering
 import Support
+import Imaging
+import Features
 
 private final class BarSink: ProgressSink, @unchecked Sendable {
     let bar: ProgressBar?
@@ -58,7 +59,7 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
         do {
             guard let data = try? Data(contentsOf: photos[i].url) else { throw ReconstructionError.unreadableImage(name: photos[i].name, reason: "cannot read the file") }
             let isJPEG = data.count >= 2 && data[data.startIndex] == 0xFF && data[data.startIndex + 1] == 0xD8
-            if isJPEG && !jpegHasEndMarker(data) {
+            if isJPEG && !ImageCheck.jpegHasEndMarker(data) {
                 throw ReconstructionError.unreadableImage(name: photos[i].name, reason: "truncated JPEG (no end-of-image marker)")
             }
             let image = try Image8(decoding: data, channels: 3, name: photos[i].name)

@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import LandmarkMap
+import Features
 
 /// What `reconstruct` does and how strict it is. Pixel thresholds are in *extraction*
 /// pixels (after the `features.maxImageSize` downscale) and are scaled to each photo's

@@ -1,3 +1,6 @@
+import Imaging
+
+
 /// Drawing renders over photos.
 public enum Compositing {
     /// `render` over `photo` where `mask` says so: out = photo × (1 − a) + render × a with

@@ -6,12 +6,6 @@
 // Samples are at integer coordinates: sample (x, y) is the centre of pixel (x, y), as in
 // OpenCV's pixel convention.
 
-/// A pointer that may cross into `concurrentPerform` workers, each writing disjoint rows.
-struct SharedPointer<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
-    init(_ base: UnsafeMutablePointer<T>) { self.base = base }
-}
-
 /// Calls `body(x, y, b0, b1, b2)` for every sample covered by the triangle (a, b, c) in the
 /// rows `rows` and columns `0..<width`, with screen-space barycentric weights (b0 + b1 + b2 = 1).
 /// The triangle may have either winding; degenerate triangles cover nothing.

@@ -1,4 +1,5 @@
 import Geometry
+import Imaging
 
 /// Depth maps from point clouds: when a landmark has no mesh, its sparse map points stand in
 /// as occluders (each drawn as a small square of constant depth).

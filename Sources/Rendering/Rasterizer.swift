@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 import Geometry
+import Support
+import Imaging
 
 /// A directional light (the sun) plus ambient light. Colours are linear RGB multipliers.
 public struct DirectionalLight: Sendable, Equatable {
@@ -324,6 +326,6 @@ struct TriangleSetup {
 @inline(__always) func simdCross(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
     SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
 }
-@inline(__always) func simd_clamp01(_ v: SIMD3<Float>) -> SIMD3<Float> {
+@inline(__always) package func simd_clamp01(_ v: SIMD3<Float>) -> SIMD3<Float> {
     v.replacing(with: 0, where: .!(v .>= 0)).replacing(with: 1, where: v .> 1)
 }

@@ -1,3 +1,6 @@
+import Imaging
+
+
 /// How texture coordinates outside [0, 1] are treated.
 public enum TextureWrap: Sendable, Equatable {
     /// Tiles the texture (glTF REPEAT).

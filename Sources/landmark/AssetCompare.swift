@@ -2,6 +2,7 @@ import AssetPipeline
 import ArgumentParser
 import Foundation
 import Rendering
+import GLTF
 
 /// `landmark asset compare A B [--render 6 [--size 512] [--renders-out DIR]] [--json]`:
 /// surface distance between two meshes and, on request, a render comparison.

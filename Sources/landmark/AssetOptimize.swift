@@ -1,6 +1,7 @@
 import AssetPipeline
 import ArgumentParser
 import Foundation
+import GLTF
 
 /// `landmark asset optimize IN --out OUT.glb [--triangles N | --ratio R | --error E] [--lods …]`.
 struct AssetOptimize: AsyncParsableCommand {

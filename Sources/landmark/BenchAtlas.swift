@@ -4,6 +4,7 @@ import Foundation
 import Support
 import Geometry
 import Rendering
+import Imaging
 
 /// `landmark bench atlas MESH`: UV atlas generation timed on one mesh, figures as JSON.
 struct BenchAtlas: ParsableCommand {

@@ -2,6 +2,8 @@ import AssetPipeline
 import ArgumentParser
 import Foundation
 import Support
+import GLTF
+import Synthetic
 
 /// `landmark bench decimate`: decimation time, memory and quality, side by side with
 /// meshoptimizer's `simplify` (through the peers' Python package) when it is available.

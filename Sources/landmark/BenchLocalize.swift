@@ -4,6 +4,9 @@ import Geometry
 import LandmarkMap
 import Localization
 import Rendering
+import Imaging
+import Estimators
+import Synthetic
 
 /// `landmark bench localize MAP --queries DIR --ground-truth ground_truth.json`: accuracy
 /// against ground truth, and p50/p95 latency per stage at 640×480 and 1280×720, cold and

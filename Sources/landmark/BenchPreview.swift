@@ -6,6 +6,8 @@ import Support
 import Geometry
 import Motion
 import Rendering
+import GLTF
+import Synthetic
 
 /// `landmark bench preview`: the AR preview's own cost (pose the skinned character, render it
 /// over the frame with the building as occluder, composite), at a chosen frame size.
@@ -60,8 +62,8 @@ struct BenchPreview: ParsableCommand {
         let roof = SyntheticLandmark.roofHeight
         let anchor = Rigid3(rotation: Quaternion.identity, translation: Vec3(0, roof, 0))
         let views: [(String, Rigid3)] = [
-            ("close", SyntheticLandmark.lookAt(eye: Vec3(0, roof + 1.5, 5), target: Vec3(0, roof + 0.9, 0))),
-            ("across the street", SyntheticLandmark.lookAt(eye: Vec3(10, roof + 2, 30), target: Vec3(0, roof + 0.9, 0))),
+            ("close", Rigid3.cameraLookingAt(eye: Vec3(0, roof + 1.5, 5), target: Vec3(0, roof + 0.9, 0))),
+            ("across the street", Rigid3.cameraLookingAt(eye: Vec3(10, roof + 2, 30), target: Vec3(0, roof + 0.9, 0))),
         ]
 
         var result: [String: Any] = [

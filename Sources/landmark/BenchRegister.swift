@@ -3,6 +3,8 @@ import Foundation
 import Support
 import LandmarkMap
 import Reconstruction
+import Features
+import Synthetic
 
 /// `landmark bench register DIR`: registration figures as JSON (stage times, counts,
 /// reprojection error, pose errors against ground truth).

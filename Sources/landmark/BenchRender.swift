@@ -3,6 +3,7 @@ import Foundation
 import Support
 import Geometry
 import Rendering
+import Synthetic
 
 /// `landmark bench render`: rasterizer timings at preview size.
 struct BenchRender: ParsableCommand {
@@ -26,7 +27,7 @@ struct BenchRender: ParsableCommand {
         let landmark = try SyntheticLandmark.make(seed: seed, options: SyntheticOptions(viewCount: 40, queryCount: 0))
         let k = CameraIntrinsics(width: width, height: height, fx: 0.86 * Double(width), fy: 0.86 * Double(width),
                                  cx: Double(width - 1) / 2, cy: Double(height - 1) / 2)
-        let street = SyntheticLandmark.lookAt(eye: Vec3(8, 1.6, 24), target: Vec3(0, 6, 0))
+        let street = Rigid3.cameraLookingAt(eye: Vec3(8, 1.6, 24), target: Vec3(0, 6, 0))
         // A character-sized sphere (1.8 m) on the roof, the building as a depth-only occluder.
         let seg = max(8, Int((Double(triangles) / 2).squareRoot()))
         var scene = landmark.scene
@@ -37,7 +38,7 @@ struct BenchRender: ParsableCommand {
         scene.instances = scene.meshes.indices.map {
             MeshInstance(mesh: $0, worldFromMesh: $0 == sphere ? Sim3(translation: Vec3(0, 12.9, 0)) : .identity)
         }
-        let close = SyntheticLandmark.lookAt(eye: Vec3(0, 13.5, 4.5), target: Vec3(0, 12.9, 0))
+        let close = Rigid3.cameraLookingAt(eye: Vec3(0, 13.5, 4.5), target: Vec3(0, 12.9, 0))
 
         /// Median wall time in ms, or with `cpu` the calling thread's CPU time (single-threaded
         /// renders only), which a machine shared with other jobs inflates less.

@@ -4,6 +4,7 @@ import Localization
 import Rendering
 #if canImport(Glibc)
 import Glibc
+import Imaging
 #endif
 
 /// `landmark bench serve --url http://127.0.0.1:8080 --landmark gate --frames DIR --intrinsics …`:

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LandmarkMap
+import Synthetic
 
 /// `landmark bench store`: write / load / summary / validate times of a synthetic map.
 struct BenchStoreCommand: ParsableCommand {

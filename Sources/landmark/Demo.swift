@@ -8,6 +8,9 @@ import Localization
 import Motion
 import Reconstruction
 import Rendering
+import Imaging
+import GLTF
+import Synthetic
 
 /// `landmark demo`: the whole chain on the built-in synthetic landmark, with ground truth.
 struct Demo: AsyncParsableCommand {

@@ -3,6 +3,8 @@ import Foundation
 import Geometry
 import LandmarkMap
 import Rendering
+import Imaging
+import Synthetic
 
 /// The demo's audience: query frames from where people would stand to watch the performer.
 ///

@@ -3,6 +3,8 @@ import Geometry
 import LandmarkMap
 import Localization
 import Reconstruction
+import Estimators
+import Synthetic
 
 /// Where a synthetic query's pose error comes from (`landmark bench localize --diagnose`).
 ///

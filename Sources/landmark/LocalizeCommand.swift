@@ -4,6 +4,7 @@ import Geometry
 import LandmarkMap
 import Localization
 import Reconstruction
+import Estimators
 
 /// `landmark localize MAP q1.jpg … --intrinsics fx,fy,cx,cy|FILE [--prior pose.json] --json`.
 struct LocalizeCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Motion
+import Synthetic
 
 struct MocapMakeDemo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "make-demo",

@@ -6,6 +6,7 @@ import Geometry
 import LandmarkMap
 import Localization
 import Rendering
+import Imaging
 
 /// `landmark preview MAP FRAME --anchor roof --character hero.glb --out preview.png`.
 struct PreviewCommand: AsyncParsableCommand {

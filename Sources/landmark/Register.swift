@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LandmarkMap
 import Reconstruction
+import Features
 
 /// `landmark register PHOTOS --intrinsics K.txt --out X.landmark`: photos in, a feature map out.
 struct Register: ParsableCommand {

@@ -7,6 +7,8 @@ import Localization
 import Logging
 import Motion
 import PoseServer
+import GLTF
+import Synthetic
 
 /// `landmark serve --landmarks DIR --port 8080 [--host 127.0.0.1] [--keys keys.json]`.
 struct ServeCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Rendering
 import Support
+import Synthetic
 
 /// `landmark synth`: a synthetic landmark with exact ground truth.
 struct Synth: ParsableCommand {

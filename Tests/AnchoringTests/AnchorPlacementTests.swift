@@ -3,6 +3,7 @@ import Testing
 import Geometry
 import LandmarkMap
 @testable import Anchoring
+import Estimators
 
 /// A box building (20 × 12 × 10 m, roof at y = 12) on a ground plane, sampled as map points
 /// with 5 mm noise, seen by one camera up and to the side.

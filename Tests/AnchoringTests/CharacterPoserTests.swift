@@ -1,10 +1,11 @@
 import Foundation
 import Testing
-import AssetPipeline
 import Geometry
 import Motion
 import Rendering
 @testable import Anchoring
+import GLTF
+import Synthetic
 
 @Suite struct CharacterPoserTests {
     func bounds(_ scene: Scene) -> (SIMD3<Float>, SIMD3<Float>) {

@@ -3,6 +3,7 @@ import Testing
 import Geometry
 import Rendering
 @testable import Anchoring
+import Imaging
 
 /// A 0.5 × 1.8 × 0.3 m box standing on its base at the origin: a stand-in character.
 func boxCharacter() -> Scene {

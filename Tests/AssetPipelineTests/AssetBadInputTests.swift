@@ -1,8 +1,11 @@
 import Foundation
-import struct Rendering.Image8
-import enum Rendering.ImageError
+import struct Imaging.Image8
+import enum Imaging.ImageError
 import Testing
 @testable import AssetPipeline
+import Imaging
+import GLTF
+import Synthetic
 
 /// Issue 6's bad inputs for the atlas, bake and export steps: a clear error naming the problem,
 /// or the documented fallback; never an output file (the CLI writes only after every step
@@ -20,7 +23,7 @@ import Testing
     }
 
     @Test func aTextureThatIsNotAnImageIsNamedWhenBaking() throws {
-        let dir = try TestData.temporaryDirectory()
+        let dir = try SharedData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("this is not a png".utf8).write(to: dir.appendingPathComponent("fake.png"))
         let asset = try AssetLoader.load(try writeOBJ(in: dir, texture: "fake.png"))
@@ -30,7 +33,7 @@ import Testing
     }
 
     @Test func nanTextureCoordinatesAreRefusedWithTheFileAndVertex() throws {
-        let dir = try TestData.temporaryDirectory()
+        let dir = try SharedData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = try writeOBJ(in: dir, uvLine3: "vt nan nan", texture: nil)
         #expect(throws: MeshError.parse(file: "m.obj", line: 0, reason: "vertex 2 has a NaN or infinite texture coordinate (uv0)")) {

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
 @testable import AssetPipeline
+import GLTF
+import Synthetic
 
 @Suite struct AssetOptimizerTests {
     @Test func cesiumManAtHalfKeepsSkinAndAnimation() throws {
-        guard let url = TestData.url("characters/CesiumMan.glb") else { print("skipped: CesiumMan.glb is absent"); return }
+        guard let url = SharedData.url("characters/CesiumMan.glb") else { print("skipped: CesiumMan.glb is absent"); return }
         let asset = try GLTFAsset(contentsOf: url)
         let (out, _, report) = try optimizeAsset(asset, options: AssetOptimizeOptions(decimation: DecimationOptions(targetRatio: 0.5)))
         #expect(report.output.triangles <= report.trianglesIn / 2 + 8)

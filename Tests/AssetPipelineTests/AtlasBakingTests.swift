@@ -3,6 +3,7 @@ import Foundation
 import Geometry
 import Rendering
 import Testing
+import Imaging
 
 @Suite struct AtlasBakingTests {
     @Test func gutterFillingCopiesASingleTexelEverywhere() {

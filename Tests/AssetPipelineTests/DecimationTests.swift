@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AssetPipeline
+import Synthetic
 
 /// An n×n-quad grid in the XZ plane (y = 0), (n+1)² vertices, 2n² triangles, CCW seen from +Y.
 ///

@@ -1,8 +1,11 @@
 import Foundation
 import Geometry
-import struct Rendering.Image8
+import struct Imaging.Image8
+import Synthetic
 import Testing
 @testable import AssetPipeline
+import Imaging
+import GLTF
 
 @Suite struct EngineExportTests {
     /// An n×n grid (two triangles per cell) with its triangles in a scrambled order.
@@ -69,7 +72,7 @@ import Testing
     func triangleSetCount(_ m: Mesh) -> Int { m.triangleCount }
 
     @Test func skinnedQuantizationKeepsTheBindPose() throws {
-        guard let url = TestData.url("characters/CesiumMan.glb") else { print("skipped: CesiumMan.glb is absent"); return }
+        guard let url = SharedData.url("characters/CesiumMan.glb") else { print("skipped: CesiumMan.glb is absent"); return }
         let asset = try GLTFAsset(contentsOf: url)
         var options = EngineExportOptions()
         options.quantize = true
@@ -97,12 +100,12 @@ import Testing
         let doc = asset.document
         var parent = [Int](repeating: -1, count: doc.nodes.count)
         for (i, n) in doc.nodes.enumerated() { for c in n.children ?? [] { parent[c] = i } }
-        func world(_ n: Int) -> [Double] {
-            parent[n] >= 0 ? AssetLoader.multiply4(world(parent[n]), AssetLoader.localMatrix(doc.nodes[n])) : AssetLoader.localMatrix(doc.nodes[n])
+        func world(_ n: Int) -> Matrix4 {
+            parent[n] >= 0 ? world(parent[n]) * doc.nodes[n].localMatrix : doc.nodes[n].localMatrix
         }
         let skin = doc.skins[0]
         let ibm = try asset.readDoubles(accessor: skin.inverseBindMatrices!)
-        let joints = skin.joints.enumerated().map { j, node in AssetLoader.multiply4(world(node), Array(ibm[(16 * j)..<(16 * j + 16)])) }
+        let joints = skin.joints.enumerated().map { j, node in (world(node) * Matrix4(columnMajor: Array(ibm[(16 * j)..<(16 * j + 16)]))).columnMajor }
         let prim = doc.meshes[0].primitives[0]
         let p = try asset.readDoubles(accessor: prim.attributes["POSITION"]!)
         let jn = try asset.readUInt32(accessor: prim.attributes["JOINTS_0"]!)

@@ -1,4 +1,5 @@
 import Foundation
+import Synthetic
 import Testing
 @testable import AssetPipeline
 
@@ -72,7 +73,7 @@ import Testing
     }
 
     @Test func sharedMeshesLoad() throws {
-        guard let bunny = TestData.url("meshes/stanford-bunny.obj"), let spot = TestData.url("meshes/spot/spot_triangulated.obj") else {
+        guard let bunny = SharedData.url("meshes/stanford-bunny.obj"), let spot = SharedData.url("meshes/spot/spot_triangulated.obj") else {
             print("skipped: ../shared/data/meshes is absent"); return
         }
         let b = try AssetLoader.worldMesh(AssetLoader.load(bunny))

@@ -1,6 +1,8 @@
 import Foundation
+import Synthetic
 import Testing
 @testable import AssetPipeline
+import GLTF
 
 /// The engine-ready GLB read by independent readers: pygltflib and trimesh (Python, from
 /// `LANDMARK_PEERS_PYTHON` or /tmp/peers-venv/bin/python), Debian's `assimp info` and
@@ -48,13 +50,13 @@ import Testing
     }
 
     @Test func quantizedGLBLoadsInIndependentReaders() throws {
-        let dir = try TestData.temporaryDirectory()
+        let dir = try SharedData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var files: [(URL, Int)] = [(try mobileGLB(try checkerSphereAsset(), name: "sphere.glb", in: dir), 1280)]
-        if let cesium = TestData.url("characters/CesiumMan.glb") {
+        if let cesium = SharedData.url("characters/CesiumMan.glb") {
             files.append((try mobileGLB(try GLTFAsset(contentsOf: cesium), name: "cesium.glb", in: dir), 4672))
         }
-        if let spot = TestData.url("meshes/spot/spot_triangulated.obj") {
+        if let spot = SharedData.url("meshes/spot/spot_triangulated.obj") {
             files.append((try mobileGLB(try AssetLoader.load(spot), name: "spot.glb", in: dir), 5856))
         }
         var ran = 0

@@ -3,6 +3,9 @@ import Geometry
 import Rendering
 import Testing
 @testable import AssetPipeline
+import Imaging
+import GLTF
+import Synthetic
 
 /// A bumpy sphere with spherical UVs and an embedded checker texture (shift: texture rolled
 /// by `shift` texels to the right).
@@ -70,7 +73,7 @@ func checkerSphereAsset(shift: Int = 0, subdivisions: Int = 3) throws -> GLTFAss
     }
 
     @Test func spotReBakedOntoANewAtlasRendersAsTheOriginal() throws {
-        guard let url = TestData.url("meshes/spot/spot_triangulated.obj") else { print("skipped: meshes/spot is absent"); return }
+        guard let url = SharedData.url("meshes/spot/spot_triangulated.obj") else { print("skipped: meshes/spot is absent"); return }
         let original = try AssetLoader.load(url)          // texture by convention: spot_texture.png
         #expect(original.document.images.first?.uri == "spot_texture.png")
         let (baked, _) = try applyAtlas(original: original, optimized: original, resolution: 512, bake: true)

@@ -2,6 +2,8 @@ import Foundation
 import Rendering
 import Testing
 @testable import AssetPipeline
+import Imaging
+import Synthetic
 
 /// An 8 × 4 RGB image: columns 0–3 black, 4–7 white (a vertical step edge).
 private func stepImage() -> Image8 {
@@ -101,7 +103,7 @@ private func twoTriangles() -> AssetPipeline.Mesh {
     /// (every one of the six views ≥ 30 dB over the object's interior) and its seams closed
     /// (welded on position, every edge of the closed input still has exactly two triangles).
     @Test func spotToTwentyPercentKeepsItsTextureInPlace() throws {
-        guard let url = TestData.url("meshes/spot/spot_triangulated.obj") else { print("skipped: meshes/spot is absent"); return }
+        guard let url = SharedData.url("meshes/spot/spot_triangulated.obj") else { print("skipped: meshes/spot is absent"); return }
         let original = try AssetLoader.load(url)          // texture by convention: spot_texture.png
         var options = AssetOptimizeOptions(decimation: DecimationOptions(targetRatio: 0.2, maxError: 0.01))
         let (detailed, _, _) = try optimizeAsset(original, options: options)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import AssetPipeline
 @testable import Batch
+import GLTF
 
 /// The real job kinds through the batch: `optimize` (AssetPipeline) and `retarget` (Motion),
 /// on a hand-made grid and the package's demo character and clip.

@@ -1,6 +1,6 @@
 import Foundation
-import Rendering
 import Testing
+import Imaging
 
 /// `landmark register` on bad input (issue 2): a non-zero exit, a message on stderr naming
 /// the file or the problem, and no `.landmark` file left behind. Also the root help and

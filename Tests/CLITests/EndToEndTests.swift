@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synthetic
 
 /// The `landmark` executable end to end on a small synthetic landmark (issues 2 and 7):
 /// register → info → export/import, localize, anchors, preview. Answers are checked against

@@ -4,6 +4,7 @@ import LandmarkMap
 import Support
 import Testing
 @testable import landmark
+import Synthetic
 
 /// `landmark info`, `export`, `import colmap`: argument validation and output, in process.
 @Suite struct MapCommandsTests {

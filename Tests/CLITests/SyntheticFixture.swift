@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synthetic
 
 /// The synthetic landmark shared by the end-to-end tests: synthesized, registered with its
 /// ground-truth priors (metres, Y up) and an ORB query layer, and given the demo humanoid,

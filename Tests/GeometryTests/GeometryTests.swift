@@ -25,18 +25,6 @@ import Testing
         #expect(length(cameraFromWorld * c) < 1e-12)
     }
 
-    @Test func similarityAlignmentRecoversKnownTransform() throws {
-        var rng = SplitMix64(seed: 7)
-        let truth = Sim3(scale: 2.5, rotation: Quaternion(axis: Vec3(1, 2, 3), angle: 1.1),
-                         translation: Vec3(4, -1, 0.5))
-        let src = (0..<20).map { _ in Vec3(rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()) }
-        let dst = src.map { truth.apply($0) }
-        let est = try #require(alignSimilarity(source: src, target: dst))
-        #expect(abs(est.scale - 2.5) < 1e-9)
-        #expect(Quaternion.angleBetween(est.rotation, truth.rotation) < 1e-9)
-        #expect(distance(est.translation, truth.translation) < 1e-9)
-    }
-
     @Test func intrinsicsProjectRayRoundTrip() {
         let k = CameraIntrinsics(width: 640, height: 480, fx: 500, fy: 505, cx: 320, cy: 240, k1: -0.1, k2: 0.01)
         let p = Vec3(0.3, -0.2, 2)

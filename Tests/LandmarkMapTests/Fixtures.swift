@@ -1,7 +1,9 @@
 import Foundation
+import Features
 import Geometry
 import Support
 @testable import LandmarkMap
+import Synthetic
 
 /// Synthetic feature maps with seeded random content, and scratch directories.
 enum Fixtures {

@@ -1,4 +1,5 @@
 import Foundation
+import Features
 import Geometry
 import GRDB
 import Testing

@@ -4,6 +4,7 @@ import LandmarkMap
 import Reconstruction
 import Testing
 @testable import Localization
+import Features
 
 /// Window matching must not match map points the query cannot see: points on a surface's
 /// far side, and points hidden behind nearer surfaces.

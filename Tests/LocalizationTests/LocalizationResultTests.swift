@@ -1,8 +1,8 @@
 import Foundation
 import Geometry
-import Rendering
 import Testing
 @testable import Localization
+import Imaging
 
 @Suite struct LocalizationResultTests {
     @Test func jsonLineHasTheIssueFormat() throws {
@@ -65,7 +65,7 @@ import Testing
         let img = Image8(width: 32, height: 32, channels: 3, fill: 90)
         let jpeg = try img.encoded(.jpeg)
         try ImageCheck.requireComplete(jpeg)
-        #expect(throws: LocalizationError.self) { try ImageCheck.requireComplete(jpeg.prefix(jpeg.count - 10)) }
+        #expect(throws: ImageError.truncatedJPEG) { try ImageCheck.requireComplete(jpeg.prefix(jpeg.count - 10)) }
         try ImageCheck.requireComplete(try img.encoded(.png))
     }
 }

@@ -4,6 +4,7 @@ import LandmarkMap
 import Reconstruction
 import Testing
 @testable import Localization
+import Synthetic
 
 @Suite struct LocalizerTests {
     @Test func coldMatchingFindsTheTruePointsAndThePose() throws {

@@ -3,6 +3,8 @@ import Geometry
 import LandmarkMap
 import Reconstruction
 @testable import Localization
+import Features
+import Synthetic
 
 /// A synthetic landmark as descriptors, without images: random points on a 10 m façade,
 /// each seen by three keyframes with slightly perturbed copies of one random SIFT-like

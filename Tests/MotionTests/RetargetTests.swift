@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Geometry
 @testable import Motion
+import Synthetic
 
 @Suite struct RetargetTests {
     /// Two copies of one skeleton with different rest poses (arms in A-pose instead of

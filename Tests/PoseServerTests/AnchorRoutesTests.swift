@@ -9,6 +9,7 @@ import Localization
 import PoseServer
 import Rendering
 import Testing
+import Imaging
 
 /// A box building (20 × 12 × 10 m, roof at y = 12) on a ground plane as map points with 5 mm
 /// noise, seen by one registered image `0003.png` (1024×768, camera at (0, 22, 25) looking
@@ -33,7 +34,9 @@ func makeBuildingMap(seed: UInt64 = 3) -> FeatureMap {
 struct FixedPoseLocalizer: PoseLocalizing {
     var cameraFromLandmark: Rigid3
     func localize(_ query: LocalizationQuery) throws -> LocalizationResult {
-        try ImageCheck.requireComplete(query.imageData)
+        do { try ImageCheck.requireComplete(query.imageData) } catch {
+            throw LocalizationError.unreadableImage(reason: "\(error)")
+        }
         let size = try Image8.probeSize(query.imageData)
         let k = query.intrinsics.resolved(width: size.width, height: size.height)
         return LocalizationResult(status: .localized, cameraFromLandmark: cameraFromLandmark, inliers: 100, matches: 120,

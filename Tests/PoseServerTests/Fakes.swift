@@ -6,6 +6,7 @@ import LandmarkMap
 import Localization
 import PoseServer
 import Rendering
+import Imaging
 
 /// A localizer that decodes the frame like the real one and answers a fixed pose whose
 /// x translation is `version`, so a test can tell which map answered.
@@ -15,9 +16,8 @@ struct FakeLocalizer: PoseLocalizing {
 
     func localize(_ query: LocalizationQuery) throws -> LocalizationResult {
         guard !query.imageData.isEmpty else { throw LocalizationError.emptyImage }
-        try ImageCheck.requireComplete(query.imageData)
         let image: Image8
-        do { image = try Image8(decoding: query.imageData, channels: 1) } catch {
+        do { try ImageCheck.requireComplete(query.imageData); image = try Image8(decoding: query.imageData, channels: 1) } catch {
             throw LocalizationError.unreadableImage(reason: "\(error)")
         }
         if delaySeconds > 0 { Thread.sleep(forTimeInterval: delaySeconds) }

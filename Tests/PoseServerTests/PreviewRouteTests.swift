@@ -10,6 +10,8 @@ import Motion
 import PoseServer
 import Rendering
 import Testing
+import Imaging
+import Synthetic
 
 @Suite struct PreviewRouteTests {
     /// The procedural humanoid at rest (no animation).

@@ -2,8 +2,11 @@ import Foundation
 import Geometry
 import LandmarkMap
 import Rendering
+import Synthetic
 import Testing
 @testable import Reconstruction
+import Imaging
+import Features
 
 @Suite struct ColmapImportTests {
     /// Two textured photos and a COLMAP model observing 6 points in them.
@@ -12,7 +15,7 @@ import Testing
         let images = root.appendingPathComponent("photos"), model = root.appendingPathComponent("model")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
         for (i, name) in ["a.png", "b.png"].enumerated() {
-            try KeypointDescriptorsTests.texture(width: 160, height: 120, seed: UInt64(10 + i)).write(to: images.appendingPathComponent(name))
+            try noiseTexture(width: 160, height: 120, seed: UInt64(10 + i)).write(to: images.appendingPathComponent(name))
         }
         var points: [MapPoint] = []
         for p in 0..<6 {
@@ -60,7 +63,7 @@ import Testing
         }
         #expect(missing?.description.contains("b.png") == true)
 
-        try KeypointDescriptorsTests.texture(width: 120, height: 160, seed: 1).write(to: f.images.appendingPathComponent("b.png"))
+        try noiseTexture(width: 120, height: 160, seed: 1).write(to: f.images.appendingPathComponent("b.png"))
         let rotated = #expect(throws: ColmapImportError.self) {
             try ColmapImport.importModel(from: f.model, images: f.images, metadata: MapMetadata(name: "x"))
         }

@@ -4,6 +4,8 @@ import LandmarkMap
 import Rendering
 import Testing
 @testable import Reconstruction
+import Imaging
+import Features
 
 /// `buildORBLayer` against ground truth: keyframes with known poses seeing known points.
 @Suite struct ORBLayerTests {

@@ -2,6 +2,8 @@ import Geometry
 import LandmarkMap
 import Testing
 @testable import Reconstruction
+import Estimators
+import Synthetic
 
 @Suite struct PriorAlignmentTests {
     @Test func robustSimilarityIgnoresAnOutlier() throws {

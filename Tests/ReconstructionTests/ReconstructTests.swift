@@ -3,6 +3,8 @@ import Geometry
 import Rendering
 import Testing
 @testable import Reconstruction
+import Features
+import Synthetic
 
 /// End to end on real photos: six fountain_p11 photos at 800 px against the ground truth.
 @Suite struct ReconstructTests {
@@ -44,7 +46,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         for s in 0..<3 {
             var img = blobImage(width: 320, height: 240, seed: UInt64(100 + s))
-            img = Image8Helper.rgb(img)
+            img = rgbFromGray(img)
             try img.write(to: dir.appendingPathComponent("\(s).png"))
         }
         try Data("hello".utf8).write(to: dir.appendingPathComponent("notes.bin"))
@@ -61,7 +63,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(throws: ReconstructionError.noImages(folder: dir.path)) { _ = try PhotoCollection.scan(dir) }
-        let img = Image8Helper.rgb(blobImage(width: 64, height: 48, seed: 1))
+        let img = rgbFromGray(blobImage(width: 64, height: 48, seed: 1))
         try img.write(to: dir.appendingPathComponent("a.png"))
         try img.write(to: dir.appendingPathComponent("b.png"))
         let c = try PhotoCollection.scan(dir)

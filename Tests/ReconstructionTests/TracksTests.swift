@@ -1,6 +1,7 @@
 import Geometry
 import Testing
 @testable import Reconstruction
+import Features
 
 @Suite struct TracksTests {
     /// Three images; matches 0:1–1:0, 1:0–2:3 chain into one track; 0:2–1:1 and 1:1–0:4 put

@@ -2,6 +2,7 @@ import Foundation
 import Geometry
 import Testing
 @testable import Rendering
+import Imaging
 
 @Suite struct PrimitivesTests {
     @Test func boxFacesOutwardWithExactDepth() throws {
@@ -9,7 +10,7 @@ import Testing
         let m = scene.addMaterial(Material())
         scene.addMesh(Mesh.box(min: SIMD3(-1, 0, -1), max: SIMD3(1, 2, 1), material: m))
         let k = CameraIntrinsics(width: 101, height: 81, fx: 100, fy: 100, cx: 50, cy: 40)
-        let pose = SyntheticLandmark.lookAt(eye: Vec3(0, 1.6, 6), target: Vec3(0, 1, 0))
+        let pose = Rigid3.cameraLookingAt(eye: Vec3(0, 1.6, 6), target: Vec3(0, 1, 0))
         let r = try Rasterizer.render(scene, intrinsics: k, cameraFromWorld: pose)
         // The optical axis meets the front face z = 1 at (0, 1.1, 1), 5.0249 m away.
         let centre = 40 * 101 + 50

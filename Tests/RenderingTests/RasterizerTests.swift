@@ -2,6 +2,7 @@ import Foundation
 import Geometry
 import Testing
 @testable import Rendering
+import Imaging
 
 /// A camera at the world origin looking down +z (world = OpenCV camera axes).
 private func camera(_ w: Int, _ h: Int, f: Double, cx: Double = 0, cy: Double = 0) -> CameraIntrinsics {

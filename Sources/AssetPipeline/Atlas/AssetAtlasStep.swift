@@ -1,4 +1,5 @@
 import Foundation
+import GLTF
 
 /// What `applyAtlas` did, for summaries and reports.
 public struct AtlasStepReport: Sendable {

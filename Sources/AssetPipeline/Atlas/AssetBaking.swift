@@ -5,6 +5,8 @@
 import Foundation
 import Geometry
 import Rendering
+import Imaging
+import GLTF
 
 /// Figures of an asset bake.
 public struct AssetBakeReport: Sendable, Codable, Equatable {

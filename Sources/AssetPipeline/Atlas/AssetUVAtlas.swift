@@ -3,6 +3,7 @@
 // pointed at it (texCoord 1), so the asset renders as before until it is re-baked.
 import Foundation
 import Geometry
+import GLTF
 
 public extension Mesh {
     /// A copy with vertex `i` taken from this mesh's vertex `vertexSource[i]` (every attribute,

@@ -8,6 +8,7 @@
 // target's tangent frame. Gutters are filled last (see TextureDilation.swift).
 import Geometry
 import Rendering
+import Imaging
 
 /// One material of the source mesh. Textures are sampled with the mesh's UVs (glTF convention:
 /// (0, 0) is the image's top-left corner) and multiplied by the factors, as glTF does.

@@ -5,6 +5,7 @@
 // takes the bilinear value of the coarser level, so the whole image is defined and mips of the
 // gutters average to the charts' own colours.
 import Rendering
+import Imaging
 
 /// Fills every texel where `covered` is false from the covered ones.
 /// - Parameters:

@@ -4,6 +4,7 @@
 import Foundation
 import Geometry
 import Rendering
+import GLTF
 
 /// Builds the rasterizer scene of `asset`'s default scene (all scenes' roots when it names
 /// none): one `Rendering.Mesh` per triangle primitive in world space, materials carrying the
@@ -57,10 +58,10 @@ public func renderScene(of asset: GLTFAsset, unlit: Bool = true) throws -> Scene
         for n in doc.nodes { for c in n.children ?? [] { isChild.insert(c) } }
         roots = doc.nodes.indices.filter { !isChild.contains($0) }
     }
-    var stack: [(node: Int, parent: [Double], depth: Int)] = roots.map { ($0, AssetLoader.identity4, 0) }
+    var stack: [(node: Int, parent: Matrix4, depth: Int)] = roots.map { ($0, .identity, 0) }
     while let (n, parent, depth) = stack.popLast() {
         guard n >= 0, n < doc.nodes.count, depth < 256 else { continue }
-        let world = AssetLoader.multiply4(parent, AssetLoader.localMatrix(doc.nodes[n]))
+        let world = parent * doc.nodes[n].localMatrix
         if let m = doc.nodes[n].mesh, m >= 0, m < doc.meshes.count {
             for (p, prim) in doc.meshes[m].primitives.enumerated()
             where [.triangles, .triangleStrip, .triangleFan].contains(prim.topology) {

@@ -3,6 +3,8 @@
 import Foundation
 import Geometry
 import Rendering
+import Imaging
+import GLTF
 
 /// The fixed views of `compareRenders`, in order. Each looks at the centre of the reference
 /// asset's bounding box from the named direction (Y up, glTF's frame): the four sides
@@ -157,7 +159,7 @@ public func compareRenders(_ a: GLTFAsset, _ b: GLTFAsset, options: RenderCompar
     var images: [RenderComparisonImages] = []
     var pooledError = 0.0, pooledCount = 0
     for view in ComparisonView.allCases.prefix(options.viewCount) {
-        let cameraFromWorld = SyntheticLandmark.lookAt(eye: centre + view.direction * distance, target: centre)
+        let cameraFromWorld = Rigid3.cameraLookingAt(eye: centre + view.direction * distance, target: centre)
         let ra = try Rasterizer.render(sceneA, intrinsics: intrinsics, cameraFromWorld: cameraFromWorld, options: renderOptions)
         let rb = try Rasterizer.render(sceneB, intrinsics: intrinsics, cameraFromWorld: cameraFromWorld, options: renderOptions)
         let imgA = k == 1 ? ra.image : ra.image.downsampled(by: k)

@@ -5,6 +5,9 @@
 // none), so textures stay PNG/JPEG; see docs/atlas.md.
 import Foundation
 import Rendering
+import Imaging
+import GLTF
+import Geometry
 
 /// How textures are written.
 public enum TextureOutputFormat: String, Sendable, CaseIterable, Codable {
@@ -183,8 +186,8 @@ public func makeEngineReady(_ asset: GLTFAsset, options: EngineExportOptions = E
                 ?? [Double](repeating: 0, count: 0)
             var values: [Float] = []
             for j in 0..<joints {
-                let m = ibm.count >= 16 * (j + 1) ? Array(ibm[(16 * j)..<(16 * j + 16)]) : AssetLoader.identity4
-                values += AssetLoader.multiply4(m, dq.matrix).map(Float.init)
+                let m = ibm.count >= 16 * (j + 1) ? Matrix4(columnMajor: Array(ibm[(16 * j)..<(16 * j + 16)])) : .identity
+                values += (m * dq.matrix).columnMajor.map(Float.init)
             }
             out.document.skins[s].inverseBindMatrices = out.appendAccessor(floats: values, type: .mat4)
         }
@@ -195,7 +198,7 @@ public func makeEngineReady(_ asset: GLTFAsset, options: EngineExportOptions = E
         for n in doc.nodes.indices {
             guard let m = doc.nodes[n].mesh, case .skin = placement[m], let dq = dequantization[m],
                   (doc.nodes[n].children ?? []).isEmpty, !animatedNodes.contains(n) else { continue }
-            out.document.nodes[n].matrix = AssetLoader.multiply4(AssetLoader.localMatrix(doc.nodes[n]), dq.matrix)
+            out.document.nodes[n].matrix = (doc.nodes[n].localMatrix * dq.matrix).columnMajor
             out.document.nodes[n].translation = nil
             out.document.nodes[n].rotation = nil
             out.document.nodes[n].scale = nil

@@ -12,6 +12,8 @@
 // Everything else keeps its type. The extension goes into extensionsUsed and
 // extensionsRequired (engines must know it to read SHORT positions).
 import Foundation
+import GLTF
+import Geometry
 
 /// The dequantization of one mesh's positions: x = centre + scale · q, q ∈ [0, 16383]³
 /// (`centre` is the cube's low corner).
@@ -31,7 +33,7 @@ struct PositionDequantization: Equatable {
     init(centre: SIMD3<Double>, scale: Double) { self.centre = centre; self.scale = scale }
 
     /// Column-major T(centre)·S(scale).
-    var matrix: [Double] { [scale, 0, 0, 0, 0, scale, 0, 0, 0, 0, scale, 0, centre.x, centre.y, centre.z, 1] }
+    var matrix: Matrix4 { Matrix4(columnMajor: [scale, 0, 0, 0, 0, scale, 0, 0, 0, 0, scale, 0, centre.x, centre.y, centre.z, 1]) }
 }
 
 extension GLTFAsset {

@@ -1,4 +1,5 @@
 import Foundation
+import GLTF
 
 /// The attributes a `Mesh` carries; primitives with any other attribute are passed through
 /// unchanged by the optimizer (so nothing is lost).

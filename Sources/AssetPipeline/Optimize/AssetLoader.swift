@@ -1,4 +1,6 @@
 import Foundation
+import GLTF
+import Geometry
 
 /// Opens any supported mesh file as a glTF asset: `.glb`/`.gltf` as they are; `.obj` (+ MTL
 /// and its diffuse textures) and `.ply` as a one-mesh, one-node asset with one primitive
@@ -119,10 +121,10 @@ public enum AssetLoader {
             for n in doc.nodes { for c in n.children ?? [] { isChild.insert(c) } }
             roots = doc.nodes.indices.filter { !isChild.contains($0) }
         }
-        var stack: [(Int, [Double], Int)] = roots.map { ($0, identity4, 0) }
+        var stack: [(Int, Matrix4, Int)] = roots.map { ($0, .identity, 0) }
         while let (n, parent, depth) = stack.popLast() {
             guard depth < 256 else { continue }
-            let world = multiply4(parent, localMatrix(doc.nodes[n]))
+            let world = parent * doc.nodes[n].localMatrix
             if let m = doc.nodes[n].mesh {
                 for p in doc.meshes[m].primitives.indices {
                     guard [.triangles, .triangleStrip, .triangleFan].contains(doc.meshes[m].primitives[p].topology) else { continue }
@@ -139,41 +141,6 @@ public enum AssetLoader {
             }
             for c in doc.nodes[n].children ?? [] { stack.append((c, world, depth + 1)) }
         }
-        return out
-    }
-
-    /// The 4×4 identity, column-major.
-    public static let identity4: [Double] = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
-
-    /// Column-major local matrix of a node (matrix, or T·R·S with rotation [x,y,z,w]).
-    public static func localMatrix(_ node: GLTFNode) -> [Double] {
-        if let m = node.matrix, m.count == 16 { return m }
-        return trsMatrix(translation: node.translation ?? [0, 0, 0], rotation: node.rotation ?? [0, 0, 0, 1],
-                         scale: node.scale ?? [1, 1, 1])
-    }
-
-    /// Column-major T·R·S, glTF's node transform (rotation as [x, y, z, w]).
-    public static func trsMatrix(translation t: [Double], rotation r: [Double], scale s: [Double]) -> [Double] {
-        let (x, y, z, w) = (r[0], r[1], r[2], r[3])
-        let rot: [Double] = [
-            1 - 2 * (y * y + z * z), 2 * (x * y + z * w), 2 * (x * z - y * w),
-            2 * (x * y - z * w), 1 - 2 * (x * x + z * z), 2 * (y * z + x * w),
-            2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y),
-        ]
-        return [rot[0] * s[0], rot[1] * s[0], rot[2] * s[0], 0,
-                rot[3] * s[1], rot[4] * s[1], rot[5] * s[1], 0,
-                rot[6] * s[2], rot[7] * s[2], rot[8] * s[2], 0,
-                t[0], t[1], t[2], 1]
-    }
-
-    /// The product a·b of two column-major 4×4 matrices.
-    public static func multiply4(_ a: [Double], _ b: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: 16)
-        for c in 0..<4 { for r in 0..<4 {
-            var s = 0.0
-            for k in 0..<4 { s += a[k * 4 + r] * b[c * 4 + k] }
-            out[c * 4 + r] = s
-        } }
         return out
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Rendering
+import Imaging
+import GLTF
 
 /// What `optimizeAsset` does to a glTF asset.
 public struct AssetOptimizeOptions: Sendable {

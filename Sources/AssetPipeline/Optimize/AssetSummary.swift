@@ -1,4 +1,5 @@
 import Foundation
+import GLTF
 
 /// What an asset holds, for `landmark asset info`.
 public struct AssetSummary: Sendable, Codable, Equatable {

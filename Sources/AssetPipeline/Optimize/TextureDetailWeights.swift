@@ -1,5 +1,6 @@
 import Foundation
 import Rendering
+import Imaging
 
 // Texture-aware decimation weights: where the base colour texture has edges (a cow's patch
 // borders, eyes), a small slide of the surface or of its texture coordinates changes the
