@@ -23,6 +23,7 @@ public extension GLTFAsset {
                 throw GLTFError.invalidJSON("nodes[\(n)].matrix has \(m.count) numbers, expected 16")
             }
         }
+        try checkNodeForest()
         for (v, view) in d.bufferViews.enumerated() {
             try ref(view.buffer, "buffers", d.buffers.count, at: "bufferViews[\(v)].buffer")
             let end = (view.byteOffset ?? 0) + view.byteLength
@@ -113,5 +114,36 @@ public extension GLTFAsset {
 
     private func ref(_ i: Int?, _ kind: String, _ count: Int, _ at: String) throws {
         if let i, i < 0 || i >= count { throw GLTFError.invalidReference(at: at, kind: kind, index: i) }
+    }
+}
+
+extension GLTFAsset {
+    /// glTF's node hierarchy must be a forest: no node is the child of two parents, none
+    /// is its own child, and no chain of children leads back to where it started. Readers
+    /// that walk the tree would otherwise loop or visit a subtree twice.
+    /// - Throws: `GLTFError.invalidJSON` naming the node at fault.
+    func checkNodeForest() throws {
+        let nodes = document.nodes
+        var parent = [Int](repeating: -1, count: nodes.count)
+        for (n, node) in nodes.enumerated() {
+            for c in node.children ?? [] {
+                if c == n { throw GLTFError.invalidJSON("nodes[\(n)] lists itself among its children") }
+                if parent[c] >= 0 {
+                    throw GLTFError.invalidJSON("nodes[\(c)] is a child of both nodes[\(parent[c])] and nodes[\(n)]; the node tree must be a forest")
+                }
+                parent[c] = n
+            }
+        }
+        // With one parent each, a cycle is a chain of parents that comes back to its start.
+        var state = [UInt8](repeating: 0, count: nodes.count)   // 0 unvisited, 1 on the current chain, 2 done
+        for start in nodes.indices where state[start] == 0 {
+            var chain: [Int] = []
+            var n = start
+            while n >= 0 && state[n] == 0 { state[n] = 1; chain.append(n); n = parent[n] }
+            if n >= 0 && state[n] == 1 {
+                throw GLTFError.invalidJSON("nodes[\(n)] is its own ancestor (a cycle in the node tree)")
+            }
+            for c in chain { state[c] = 2 }
+        }
     }
 }

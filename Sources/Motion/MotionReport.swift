@@ -34,7 +34,7 @@ public struct MotionReport: Codable, Sendable {
 
     /// Measures the animation in `path` written by `RetargetJob` (the last one with
     /// `landmarkMotion` extras unless `animation` is given). The source BVH named in the
-    /// extras (or `sourceOverride`) is re-read for the rotation figures; without it those
+    /// extras (a file name, looked for beside the GLB; or `sourceOverride`) is re-read for the rotation figures; without it those
     /// are nil.
     public static func measure(path: String, animation: Int? = nil, sourceOverride: String? = nil) throws -> MotionReport {
         let (asset, rig, tMap) = try RetargetJob.loadCharacter(path)
@@ -112,7 +112,11 @@ public struct MotionReport: Codable, Sendable {
         }
         // Rotation figures against the source.
         var rotDiff: Double?, dirDiff: Double?, legDiff: Double?, srcDuration: Double?
-        if let srcPath = sourceOverride ?? extras?["source"]?.stringValue, FileManager.default.fileExists(atPath: srcPath) {
+        // The extras name the source by file name (no machine paths): look beside the GLB.
+        let recorded = extras?["source"]?.stringValue.map {
+            $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path
+        }
+        if let srcPath = sourceOverride ?? recorded, FileManager.default.fileExists(atPath: srcPath) {
             let units = extras?["units"]?.stringValue.flatMap { BVHUnits($0) } ?? .auto
             let up = extras?["up"]?.stringValue.flatMap { UpAxis($0) } ?? .auto
             let source = try MotionSource(bvh: BVHReader.read(path: srcPath), units: units, up: up, label: "source \(srcPath)")

@@ -107,7 +107,8 @@ public enum RetargetJob {
         let result = try Retargeter.retarget(source: source, target: rig.skeleton, targetMap: tMap, options: opts)
         let name = animationName ?? URL(fileURLWithPath: bvhPath).deletingPathExtension().lastPathComponent
         var extras: [String: JSONValue] = [
-            "source": .string(URL(fileURLWithPath: bvhPath).standardizedFileURL.path),
+            // File names only: the same job on another machine or folder writes the same bytes.
+            "source": .string(URL(fileURLWithPath: bvhPath).lastPathComponent),
             "units": .string(units.description), "up": .string(up.rawValue),
             "metresPerUnit": .number(source.metresPerUnit),
             "fps": .number(opts.fps), "inPlace": .bool(opts.inPlace), "footIK": .bool(opts.footIK),
@@ -117,7 +118,7 @@ public enum RetargetJob {
             "contacts": .array(result.contacts.map { side in .array(side.map { .array([.number(Double($0.lowerBound)), .number(Double($0.upperBound))]) }) }),
         ]
         if let g = opts.ground { extras["ground"] = .number(g) }
-        if let mapPath { extras["map"] = .string(URL(fileURLWithPath: mapPath).standardizedFileURL.path) }
+        if let mapPath { extras["map"] = .string(URL(fileURLWithPath: mapPath).lastPathComponent) }
         // By default the output holds only the new animation (the character's own clips are dropped).
         if !keepExistingAnimations { asset.document.animations = [] }
         let index = GLTFAnimationIO.appendAnimation(to: &asset, rig: rig, clip: result.clip, times: result.times, name: name,

@@ -107,6 +107,23 @@ private func expectError(_ expected: GLTFError, _ body: () throws -> Void) {
         }
     }
 
+    /// A node graph that is not a forest is refused with the node named: a self-child, a
+    /// node with two parents, and a three-node cycle that no scene root reaches.
+    @Test(arguments: [
+        ("[{\"children\":[0]}]", "nodes[0] lists itself"),
+        ("[{\"children\":[2]},{\"children\":[2]},{}]", "nodes[2] is a child of both nodes[0] and nodes[1]"),
+        ("[{},{\"children\":[2]},{\"children\":[3]},{\"children\":[1]}]", "is its own ancestor"),
+    ])
+    func nodeGraphThatIsNotAForestIsRefused(nodes: String, expected: String) {
+        let json = "{\"asset\": {\"version\": \"2.0\"}, \"scenes\": [{\"nodes\": [0]}], \"nodes\": \(nodes)}"
+        do {
+            _ = try GLTFAsset(data: Data(json.utf8), baseURL: nil)
+            Issue.record("accepted \(nodes)")
+        } catch let GLTFError.invalidJSON(message) {
+            #expect(message.contains(expected), "\(message)")
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
     @Test func accessorPastItsBufferViewIsNamed() throws {
         let glb = try editJSON(triangleAsset()) { json in
             var accessors = json["accessors"] as! [[String: Any]]
