@@ -22,12 +22,9 @@ import Synthetic
         #expect(hi.y > 1.5 && hi.y < 2.0)      // about 1.75 m tall
     }
 
-    @Test func animationMovesTheSkinnedMesh() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/characters/CesiumMan.glb").standardizedFileURL
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            print("skipped: \(url.path) is absent (../shared/data is not beside this checkout)")
-            return
-        }
+    @Test(.enabled(if: SharedData.has("characters/CesiumMan.glb"), "needs ../shared/data/characters/CesiumMan.glb"))
+    func animationMovesTheSkinnedMesh() throws {
+        let url = try #require(SharedData.url("characters/CesiumMan.glb"))
         let poser = try CharacterPoser(asset: try GLTFAsset(contentsOf: url), name: "CesiumMan")
         #expect(poser.animationCount == 1)
         let duration = try poser.duration(ofAnimation: 0)

@@ -5,8 +5,9 @@ import GLTF
 import Synthetic
 
 @Suite struct AssetOptimizerTests {
-    @Test func cesiumManAtHalfKeepsSkinAndAnimation() throws {
-        guard let url = SharedData.url("characters/CesiumMan.glb") else { print("skipped: CesiumMan.glb is absent"); return }
+    @Test(.enabled(if: SharedData.has("characters/CesiumMan.glb"), "needs ../shared/data/characters/CesiumMan.glb"))
+    func cesiumManAtHalfKeepsSkinAndAnimation() throws {
+        let url = try #require(SharedData.url("characters/CesiumMan.glb"))
         let asset = try GLTFAsset(contentsOf: url)
         let (out, _, report) = try optimizeAsset(asset, options: AssetOptimizeOptions(decimation: DecimationOptions(targetRatio: 0.5)))
         #expect(report.output.triangles <= report.trianglesIn / 2 + 8)

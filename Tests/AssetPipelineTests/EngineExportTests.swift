@@ -71,8 +71,9 @@ import GLTF
 
     func triangleSetCount(_ m: Mesh) -> Int { m.triangleCount }
 
-    @Test func skinnedQuantizationKeepsTheBindPose() throws {
-        guard let url = SharedData.url("characters/CesiumMan.glb") else { print("skipped: CesiumMan.glb is absent"); return }
+    @Test(.enabled(if: SharedData.has("characters/CesiumMan.glb"), "needs ../shared/data/characters/CesiumMan.glb"))
+    func skinnedQuantizationKeepsTheBindPose() throws {
+        let url = try #require(SharedData.url("characters/CesiumMan.glb"))
         let asset = try GLTFAsset(contentsOf: url)
         var options = EngineExportOptions()
         options.quantize = true

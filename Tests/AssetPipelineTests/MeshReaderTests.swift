@@ -72,10 +72,11 @@ import Testing
         #expect(throws: MeshError.self) { _ = try PLYReader.parse(binary.prefix(binary.count - 3), name: "b.ply") }
     }
 
-    @Test func sharedMeshesLoad() throws {
-        guard let bunny = SharedData.url("meshes/stanford-bunny.obj"), let spot = SharedData.url("meshes/spot/spot_triangulated.obj") else {
-            print("skipped: ../shared/data/meshes is absent"); return
-        }
+    @Test(.enabled(if: SharedData.has("meshes/stanford-bunny.obj") && SharedData.has("meshes/spot/spot_triangulated.obj"),
+                   "needs ../shared/data/meshes (stanford-bunny.obj, spot)"))
+    func sharedMeshesLoad() throws {
+        let bunny = try #require(SharedData.url("meshes/stanford-bunny.obj"))
+        let spot = try #require(SharedData.url("meshes/spot/spot_triangulated.obj"))
         let b = try AssetLoader.worldMesh(AssetLoader.load(bunny))
         #expect(b.triangleCount == 69451)
         // spot has UVs but no MTL file (its texture sits beside it, unreferenced).

@@ -72,8 +72,9 @@ func checkerSphereAsset(shift: Int = 0, subdivisions: Int = 3) throws -> GLTFAss
         } throws: { error in "\(error)".contains("checker.png") }
     }
 
-    @Test func spotReBakedOntoANewAtlasRendersAsTheOriginal() throws {
-        guard let url = SharedData.url("meshes/spot/spot_triangulated.obj") else { print("skipped: meshes/spot is absent"); return }
+    @Test(.enabled(if: SharedData.has("meshes/spot/spot_triangulated.obj"), "needs ../shared/data/meshes/spot"))
+    func spotReBakedOntoANewAtlasRendersAsTheOriginal() throws {
+        let url = try #require(SharedData.url("meshes/spot/spot_triangulated.obj"))
         let original = try AssetLoader.load(url)          // texture by convention: spot_texture.png
         #expect(original.document.images.first?.uri == "spot_texture.png")
         let (baked, _) = try applyAtlas(original: original, optimized: original, resolution: 512, bake: true)

@@ -102,8 +102,9 @@ private func twoTriangles() -> AssetPipeline.Mesh {
     /// The textured bar, as a regression test: spot to 20 % keeps its texture mapping
     /// (every one of the six views ≥ 30 dB over the object's interior) and its seams closed
     /// (welded on position, every edge of the closed input still has exactly two triangles).
-    @Test func spotToTwentyPercentKeepsItsTextureInPlace() throws {
-        guard let url = SharedData.url("meshes/spot/spot_triangulated.obj") else { print("skipped: meshes/spot is absent"); return }
+    @Test(.enabled(if: SharedData.has("meshes/spot/spot_triangulated.obj"), "needs ../shared/data/meshes/spot"))
+    func spotToTwentyPercentKeepsItsTextureInPlace() throws {
+        let url = try #require(SharedData.url("meshes/spot/spot_triangulated.obj"))
         let original = try AssetLoader.load(url)          // texture by convention: spot_texture.png
         var options = AssetOptimizeOptions(decimation: DecimationOptions(targetRatio: 0.2, maxError: 0.01))
         let (detailed, _, _) = try optimizeAsset(original, options: options)

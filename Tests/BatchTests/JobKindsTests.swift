@@ -62,13 +62,13 @@ import GLTF
         #expect(unwrapped.document.meshes.first?.primitives.first?.attributes["TEXCOORD_0"] != nil)
     }
 
-    @Test func retargetWritesTheAnimatedCharacter() throws {
-        let character = JobKindsTests.packageRoot.appendingPathComponent("Assets/humanoid.glb").path
-        let clip = JobKindsTests.packageRoot.appendingPathComponent("Assets/walk.bvh").path
-        guard FileManager.default.fileExists(atPath: character), FileManager.default.fileExists(atPath: clip) else {
-            print("skipping: Assets/humanoid.glb or Assets/walk.bvh is missing")
-            return
-        }
+    static let demoCharacter = packageRoot.appendingPathComponent("Assets/humanoid.glb").path
+    static let demoClip = packageRoot.appendingPathComponent("Assets/walk.bvh").path
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: demoCharacter) && FileManager.default.fileExists(atPath: demoClip),
+                   "needs Assets/humanoid.glb and Assets/walk.bvh"))
+    func retargetWritesTheAnimatedCharacter() throws {
+        let character = Self.demoCharacter, clip = Self.demoClip
         let box = try Sandbox()
         defer { box.cleanUp() }
         let manifest = try box.manifest("""

@@ -8,11 +8,9 @@ import Testing
     static let stressManifest = (0..<10).map { "  - {kind: stress, output: out/s\($0).txt, seed: \($0), work: 1, sleep_ms: 100}" }
         .joined(separator: "\n")
 
-    @Test func killNineMidwayThenResumeGivesIdenticalOutputsAndNoJobTwice() throws {
-        guard let binary = landmarkBinary else {
-            print("skipping: the landmark binary is not built next to the tests")
-            return
-        }
+    @Test(.enabled(if: landmarkBinary != nil, "needs the landmark binary built next to the tests"))
+    func killNineMidwayThenResumeGivesIdenticalOutputsAndNoJobTwice() throws {
+        let binary = try #require(landmarkBinary)
         let box = try Sandbox()
         defer { box.cleanUp() }
         let yaml = "jobs:\n" + SubprocessTests.stressManifest + "\n"
@@ -69,11 +67,9 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
-    @Test func twoShardProcessesCoverEveryJobExactlyOnce() throws {
-        guard let binary = landmarkBinary else {
-            print("skipping: the landmark binary is not built next to the tests")
-            return
-        }
+    @Test(.enabled(if: landmarkBinary != nil, "needs the landmark binary built next to the tests"))
+    func twoShardProcessesCoverEveryJobExactlyOnce() throws {
+        let binary = try #require(landmarkBinary)
         let box = try Sandbox()
         defer { box.cleanUp() }
         let entries = (0..<16).map { "  - {kind: stress, output: out/s\($0).txt, seed: \($0)}" }.joined(separator: "\n")
@@ -106,11 +102,9 @@ import Testing
         for index in 0..<16 { #expect(box.read("out/s\(index).txt") != nil) }
     }
 
-    @Test func crashesMemoryAndTimeBudgetsFailOnlyTheirJob() throws {
-        guard let binary = landmarkBinary else {
-            print("skipping: the landmark binary is not built next to the tests")
-            return
-        }
+    @Test(.enabled(if: landmarkBinary != nil, "needs the landmark binary built next to the tests"))
+    func crashesMemoryAndTimeBudgetsFailOnlyTheirJob() throws {
+        let binary = try #require(landmarkBinary)
         let box = try Sandbox()
         defer { box.cleanUp() }
         try box.write("jobs.yaml", """

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Geometry
 @testable import Motion
+import Synthetic
 
 @Suite struct BodyMapTests {
     @Test func nameWords() {
@@ -20,13 +21,12 @@ import Geometry
 
     /// Every BVH layout in the shared data maps without a manual map, and the CC_Base rig
     /// (Z-up hierarchy, all bones along +Y at rest) is read upright from its first frame.
-    @Test func sharedMocapMapsAutomatically() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/data/mocap")
-        guard FileManager.default.fileExists(atPath: root.path) else {
-            print("skipped: ../shared/data/mocap not found"); return
-        }
-        let files = ["cmu_iclone_cc_base/002_01.bvh", "cmu_cgspeed_3dsmax/131_01.bvh", "assimp_boxing/Boxing_Toes.bvh"]
+    static let sharedClips = ["cmu_iclone_cc_base/002_01.bvh", "cmu_cgspeed_3dsmax/131_01.bvh", "assimp_boxing/Boxing_Toes.bvh"]
+
+    @Test(.enabled(if: sharedClips.allSatisfy { SharedData.has("mocap/" + $0) }, "needs the BVH clips under ../shared/data/mocap"))
+    func sharedMocapMapsAutomatically() throws {
+        let root = try #require(SharedData.url("mocap"))
+        let files = Self.sharedClips
         for f in files {
             let src = try MotionSource(bvh: BVHReader.read(path: root.appendingPathComponent(f).path), label: f)
             for r in [BodyRole.hips, .head, .leftFoot, .rightFoot, .leftHand, .rightHand, .leftUpperArm, .rightUpperLeg] {

@@ -8,15 +8,11 @@ import Synthetic
 
 /// End to end on real photos: six fountain_p11 photos at 800 px against the ground truth.
 @Suite struct ReconstructTests {
-    static let dataRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("../shared/data/landmarks/fountain_p11").standardized
-
-    @Test func fountainSubsetMatchesGroundTruth() throws {
-        let images = Self.dataRoot.appendingPathComponent("images")
-        guard FileManager.default.fileExists(atPath: images.path) else {
-            print("skipping: \(images.path) is absent (../shared/data)")
-            return
-        }
+    @Test(.enabled(if: SharedData.has("landmarks/fountain_p11/images") && SharedData.has("landmarks/fountain_p11/gt_dense_cameras"),
+                   "needs ../shared/data/landmarks/fountain_p11 (images, gt_dense_cameras)"))
+    func fountainSubsetMatchesGroundTruth() throws {
+        let dataRoot = try #require(SharedData.url("landmarks/fountain_p11"))
+        let images = dataRoot.appendingPathComponent("images")
         let names = ["0002.jpg", "0003.jpg", "0004.jpg", "0005.jpg", "0006.jpg", "0007.jpg"]
         let collection = PhotoCollection(folder: images, photos: names.map { .init(name: $0, url: images.appendingPathComponent($0)) },
                                          warnings: [])
@@ -28,7 +24,7 @@ import Synthetic
         #expect(result.stats.registeredCount == 6)
         #expect(result.stats.pointCount > 1000)
         #expect(result.stats.meanReprojectionError < 1.5)   // full-resolution pixels (×3.84 the extraction scale)
-        let gt = try GroundTruth.load(from: Self.dataRoot.appendingPathComponent("gt_dense_cameras"))
+        let gt = try GroundTruth.load(from: dataRoot.appendingPathComponent("gt_dense_cameras"))
         let errors = try #require(evaluatePoses(result.map, groundTruth: gt))
         #expect(errors.matched == 6)
         #expect(errors.medianCenterError < 0.02)            // metres
