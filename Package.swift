@@ -25,7 +25,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
@@ -62,9 +62,11 @@ let package = Package(
         ]),
         .target(name: "Localization", dependencies: [
             "Geometry", "Imaging", "Features", "Estimators", "LandmarkMap", "Support",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AssetPipeline", dependencies: [
             "Geometry", "Imaging", "GLTF", "Rendering", "CVBridge", "CMeshOptimizer", "Support",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Motion", dependencies: ["Geometry", "GLTF", "Support"]),
         // Level 5: anchoring and previews; synthetic data (the CLI and tests only).
@@ -96,6 +98,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Geometry", "Support"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Imaging", "Geometry", "Synthetic", "CVBridge"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "Imaging", "Geometry", "Synthetic"]),

@@ -175,9 +175,7 @@ public final class Localizer: PoseLocalizing {
                                            threshold: options.maxReprojectionErrorPixels)
             if candidate.inlierCount * 10 >= h.inlierCount * 8 { h = candidate }
         }
-        if debugLocalization {
-            FileHandle.standardError.write(Data("[loc] prior \(prior != nil) matches \(correspondences.count) inliers \(found.inlierCount) centre \(found.cameraFromLandmark.centerOfTargetInSource) → guided \(finalCorrespondences.count) inliers \(h.inlierCount) centre \(h.cameraFromLandmark.centerOfTargetInSource)\n".utf8))
-        }
+        logger.debug("prior \(prior != nil) matches \(correspondences.count) inliers \(found.inlierCount) centre \(found.cameraFromLandmark.centerOfTargetInSource) → guided \(finalCorrespondences.count) inliers \(h.inlierCount) centre \(h.cameraFromLandmark.centerOfTargetInSource)")
         clock.end(\.pose)
         // Back to the frame as sent.
         let outK = fullK ?? CameraIntrinsics(width: frame.sentWidth, height: frame.sentHeight, fx: h.intrinsics.fx / scale,
@@ -239,10 +237,6 @@ public final class Localizer: PoseLocalizing {
         return count * (0.5 + 0.5 * ratio) * (0.5 + 0.5 * spread)
     }
 }
-
-/// `LANDMARK_DEBUG_LOC=1` prints each localized query's match and inlier counts before and
-/// after guided re-matching to stderr.
-let debugLocalization = ProcessInfo.processInfo.environment["LANDMARK_DEBUG_LOC"] != nil
 
 /// Per-stage wall-clock and thread CPU milliseconds of one query.
 struct StageClock {

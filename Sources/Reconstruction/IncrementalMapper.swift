@@ -139,7 +139,7 @@ struct IncrementalMapper {
                       X.z > 0, rel.camera2FromCamera1.apply(X).z > 0 else { continue }
                 angles.append(maxTriangulationAngle(X, centers: [c1, c2]))
             }
-            debugLog("init pair \(p.i)-\(p.j): \(p.matches.count) matches, \(rel.inlierCount) E inliers, \(angles.count) points")
+            logger.debug("init pair \(p.i)-\(p.j): \(p.matches.count) matches, \(rel.inlierCount) E inliers, \(angles.count) points")
             guard angles.count >= 50 else { continue }
             angles.sort()
             let median = angles[angles.count / 2] * 180 / .pi
@@ -201,7 +201,7 @@ struct IncrementalMapper {
                 guard let pose = try? estimateAbsolutePose(points3D: p3, pixels: p2, intrinsics: K, options: ransac) else { continue }
                 if best == nil || pose.inlierCount > best!.pose.inlierCount { best = (pose, K) }
             }
-            debugLog("register \(image): \(corr.count) 2D-3D, best inliers \(best?.pose.inlierCount ?? -1), f \(best?.K.fx ?? 0)")
+            logger.debug("register \(image): \(corr.count) 2D-3D, best inliers \(best?.pose.inlierCount ?? -1), f \(best?.K.fx ?? 0)")
             guard let (pose, K) = best, pose.inlierCount >= options.minPnPInliers
             else { failedAttempts[image] += 1; continue }
             cameras[imageCamera[image]] = K
@@ -416,9 +416,4 @@ struct IncrementalMapper {
         bundleAdjustGlobally(iterations: 50, refineDistortion: finalDistortion)
         filterObservations()
     }
-}
-
-let debugEnabled = ProcessInfo.processInfo.environment["LANDMARK_DEBUG_SFM"] != nil
-func debugLog(_ s: @autoclosure () -> String) {
-    if debugEnabled { FileHandle.standardError.write(Data(("[sfm] " + s() + "\n").utf8)) }
 }

@@ -215,7 +215,7 @@ private func refineByPatchAlignment(_ points: inout [MapPoint], keyframes: [Keyf
         alignedViews += views.count - 1
     }
     moved.sort()
-    debugLog("ORB layer: \(moved.count) of \(snapshot.count) points re-triangulated from \(alignedViews) aligned views; median move \(moved.isEmpty ? 0 : moved[moved.count / 2])")
+    logger.debug("ORB layer: \(moved.count) of \(snapshot.count) points re-triangulated from \(alignedViews) aligned views; median move \(moved.isEmpty ? 0 : moved[moved.count / 2])")
 }
 
 /// Fills each observation's patch: the keyframe's gray levels around the point's projection

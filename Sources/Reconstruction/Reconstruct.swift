@@ -44,13 +44,14 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
         stages.append(.init(stage: stage, seconds: Date().timeIntervalSince(clock)))
         clock = Date()
     }
-    let showBars = options.showProgress && ProgressBar.stderrIsTerminal
+    // A bar on a terminal, log lines under a scheduler (ProgressBar decides).
+    let showBars = options.showProgress
 
     // 1. Features, two photos at a time (decode, gray, downscale, extract).
     let photos = collection.photos
     let extracted = SlotArray<ExtractedPhoto>(count: photos.count)
     let failures = SlotArray<String>(count: photos.count)
-    let featureBar = BarSink(showBars ? ProgressBar("features", total: photos.count) : nil)
+    let featureBar = BarSink(showBars ? ProgressBar("features", total: photos.count, logger: logger) : nil)
     let featureOptions = options.features
     let orbOptions = options.orbLayer.enabled && options.features.kind == .sift
         ? FeatureOptions(kind: .orb, maxFeatures: options.orbLayer.maxFeatures, maxImageSize: options.features.maxImageSize) : nil
@@ -125,7 +126,7 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
 
     // 3. Pairs, matching and geometric verification.
     let pairs = try selectPairs(features, exhaustiveLimit: options.exhaustiveLimit, shortlist: options.shortlistSize)
-    let matchBar = BarSink(showBars ? ProgressBar("matching", total: pairs.count) : nil)
+    let matchBar = BarSink(showBars ? ProgressBar("matching", total: pairs.count, logger: logger) : nil)
     let verified = try matchAndVerify(features, pairs: pairs, pixelScale: pixelScale, options: options, progress: matchBar)
     matchBar.bar?.finish()
     lap("matching")
@@ -135,11 +136,11 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
 
     // 4. Tracks and incremental mapping.
     let tracks = buildTracks(imageFeatureCounts: features.map(\.count), pairs: verified)
-    debugLog("features \(features.map(\.count)); pairs \(verified.map { "\($0.i)-\($0.j):\($0.matches.count)" }); tracks \(tracks.count)")
+    logger.debug("features \(features.map(\.count)); pairs \(verified.map { "\($0.i)-\($0.j):\($0.matches.count)" }); tracks \(tracks.count)")
     // Up to three starts: when a model leaves photos out, another initial pair may do better.
     var best: IncrementalMapper?
     var tried = Set<Int>()
-    let registerBar = showBars ? ProgressBar("registering", total: features.count) : nil
+    let registerBar = showBars ? ProgressBar("registering", total: features.count, logger: logger) : nil
     for _ in 0..<3 {
         var mapper = IncrementalMapper(features: features, cameras: cameras, imageCamera: imageCamera, pixelScale: pixelScale,
                                        tracks: tracks, options: options, refineIntrinsics: options.intrinsics == nil)
@@ -149,7 +150,7 @@ public func reconstruct(_ collection: PhotoCollection, options: ReconstructionOp
         registerBar?.update(2)
         mapper.run { registerBar?.advance() }
         let plausible = mapper.focalLengthsPlausible(initial: cameras)
-        debugLog("start \(start): registered \(mapper.registeredCount), points \(mapper.pointCount), plausible focal lengths \(plausible)")
+        logger.debug("start \(start): registered \(mapper.registeredCount), points \(mapper.pointCount), plausible focal lengths \(plausible)")
         if plausible == false { warn("the model started from photos \(names[start.i]) and \(names[start.j]) settled on an implausible focal length; trying another start") }
         // A model with plausible focal lengths beats one without; then more photos win.
         if let b = best {

@@ -36,7 +36,8 @@ public struct ReconstructionOptions: Sendable, Equatable {
     public var minInitialPairAngleDegrees = 3.0
     /// Huber loss scale in bundle adjustment (extraction pixels).
     public var lossScalePixels = 1.0
-    /// Draw progress bars on stderr (only when it is a terminal).
+    /// Show progress: bars on stderr when it is a terminal, otherwise periodic log lines
+    /// (`ProgressBar`).
     public var showProgress = true
 
     public init() {}

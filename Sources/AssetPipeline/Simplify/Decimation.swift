@@ -49,7 +49,8 @@ public struct DecimationOptions: Sendable {
     /// A collapse is rejected when it turns any triangle's normal by more than
     /// acos(minNormalCosine). 0.2 ≈ 78°.
     public var minNormalCosine: Double = 0.2
-    /// Draw a progress bar on stderr (only when it is a terminal and the mesh is large).
+    /// Show progress for large meshes: a bar on stderr when it is a terminal, otherwise
+    /// periodic log lines (`ProgressBar`).
     public var showProgress: Bool = false
     /// One weight per input triangle (finite, ≥ 0) multiplying its error: its plane,
     /// boundary and attribute quadrics. Regions with larger weights keep more triangles.
@@ -308,7 +309,8 @@ private final class Decimator {
     /// `var`, and each access to it in the collapse loop would pay an exclusivity check).
     let carriesSkin: Bool
     let carriesTargets: Bool
-    let debugTiming = ProcessInfo.processInfo.environment["DECIM_TIMING"] != nil
+    /// Whether to keep per-pass figures for the debug log line (`landmark --log-level debug`).
+    let debugTiming = logger.logLevel <= .debug
     var passes = 0
     var passLog: [String] = []
     static let none = UInt32.max
@@ -1035,7 +1037,7 @@ private final class Decimator {
     /// the link or normal test are retried next pass, with their neighbourhood changed.
     func run(target: Int, maxError: Double?) {
         let progress = options.showProgress && triangleCount > 200_000
-            ? ProgressBar("decimating", total: Swift.max(1, triangleCount - target)) : nil
+            ? ProgressBar("decimating", total: Swift.max(1, triangleCount - target), logger: logger) : nil
         let maxCost = maxError.map { $0 * $0 }
         var pass: UInt32 = 0
         // Candidates (cost, P0 << 32 | P1), 12 bytes per edge: the first pass's edges are the
@@ -1290,7 +1292,7 @@ public func decimate(_ mesh: Mesh, options: DecimationOptions) throws -> (mesh: 
     stamps.append(("write", clock.now))
     if decimator.debugTiming {
         let parts = zip(stamps, stamps.dropFirst()).map { "\($1.0) \($1.1 - $0.1)" }
-        FileHandle.standardError.write(Data("decimate: \(parts.joined(separator: ", ")), passes \(decimator.passes), checks \(decimator.counters[5]), collapses \(decimator.counters[6])\n  passes: \(decimator.passLog.joined(separator: "; "))\n".utf8))
+        logger.debug("decimate: \(parts.joined(separator: ", ")), passes \(decimator.passes), checks \(decimator.counters[5]), collapses \(decimator.counters[6]); passes: \(decimator.passLog.joined(separator: "; "))")
     }
     report.trianglesOut = result.triangleCount
     report.verticesOut = result.vertexCount
