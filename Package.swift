@@ -29,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // PoseServer: the /metrics registry and multipart bodies.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // System libraries: SwiftPM passes pkg-config's flags to the targets that depend on them.
@@ -87,6 +90,8 @@ let package = Package(
             "Geometry", "Imaging", "LandmarkMap", "Localization", "GLTF", "Rendering", "Motion", "Anchoring", "Support",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
         ]),
         // Level 7: the command line.
         .executableTarget(name: "landmark", dependencies: [

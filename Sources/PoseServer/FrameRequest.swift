@@ -4,6 +4,7 @@ import Hummingbird
 import Localization
 import Rendering
 import Imaging
+import MultipartKit
 
 /// A camera frame sent to `…/localize` or `…/preview`, checked before any decoding: media
 /// type (415), intrinsics (400), body size (413), not empty (400), a JPEG/PNG header (400)
@@ -40,22 +41,26 @@ struct FrameRequest: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > context.maxUploadSize {
             throw HTTPError(.contentTooLarge, message: "request body is \(length) bytes, over the limit of \(context.maxUploadSize) bytes")
         }
+        // A multipart body needs its boundary (400) before it is worth reading.
+        let boundary: String?
+        do { boundary = mediaType == "multipart/form-data" ? try MultipartForm.boundary(fromContentType: contentType) : nil }
+        catch let error as MultipartFormError { throw HTTPError(.badRequest, message: error.description) }
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         var imageData = Data(buffer.readableBytesView)
         var prior: Rigid3?
         if let header = request.headers.header(named: "x-prior-pose") {
             prior = try parsePrior(Data(header.utf8), source: "X-Prior-Pose header")
         }
-        if mediaType == "multipart/form-data" {
+        if let boundary {
             let parts: [MultipartPart]
-            do { parts = try Multipart.parse(imageData, boundary: try Multipart.boundary(fromContentType: contentType)) }
-            catch { throw HTTPError(.badRequest, message: "\(error)") }
-            guard let image = parts.first(where: { $0.name == "image" }) else {
-                throw HTTPError(.badRequest, message: "multipart body has no part named \"image\"")
+            do { parts = try MultipartForm.parts(of: buffer, boundary: boundary) }
+            catch let error as MultipartFormError { throw HTTPError(.badRequest, message: error.description) }
+            guard let image = parts.firstPart(named: "image") else {
+                throw HTTPError(.badRequest, message: "multipart body has no part named \"image\" (it has: \(Self.partNames(parts)))")
             }
-            imageData = image.body
-            if let priorPart = parts.first(where: { $0.name == "prior" }) {
-                prior = try parsePrior(priorPart.body, source: "\"prior\" part")
+            imageData = Data(image.body.readableBytesView)
+            if let priorPart = parts.firstPart(named: "prior") {
+                prior = try parsePrior(Data(priorPart.body.readableBytesView), source: "\"prior\" part")
             }
         }
         guard !imageData.isEmpty else {
@@ -107,6 +112,11 @@ struct FrameRequest: Sendable {
         let intrinsics = QueryIntrinsics(fx: fx, fy: fy, cx: cx, cy: cy)
         do { try intrinsics.validate() } catch { throw HTTPError(.badRequest, message: "\(error)") }
         return intrinsics
+    }
+
+    /// The parts' names for an error message, quoted, in order (`(unnamed)` for a part without one).
+    static func partNames(_ parts: [MultipartPart]) -> String {
+        parts.map { $0.name.map { "\"\($0)\"" } ?? "(unnamed)" }.joined(separator: ", ")
     }
 
     static func parsePrior(_ data: Data, source: String) throws -> Rigid3 {

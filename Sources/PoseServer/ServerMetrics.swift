@@ -1,6 +1,9 @@
 import Foundation
+import Localization
+import Prometheus
 
-/// The server's Prometheus metrics, rendered in the text exposition format (0.0.4):
+/// The server's Prometheus metrics, in a `PrometheusCollectorRegistry` this value owns (one
+/// per router, so servers and tests never share counts), exposed as text (format 0.0.4):
 ///
 /// - `landmark_http_requests_total{method,route,status}` counter
 /// - `landmark_http_request_duration_seconds{route}` histogram
@@ -9,44 +12,95 @@ import Foundation
 /// - `landmark_maps_loaded` gauge, `landmark_queries_in_flight`, `landmark_queries_queued`
 /// - `landmark_resident_memory_bytes` gauge (from /proc/self/statm)
 ///
-/// Thread-safe; cheap enough to call on every request (one lock, fixed buckets).
+/// The registry is used directly rather than through swift-metrics' `MetricsSystem`: the
+/// swift-metrics factory registers every metric without a HELP line (and the registry then
+/// refuses the same name with one), and a global bootstrap would make servers in one process
+/// (the tests) share counts.
+///
+/// Thread-safe; cheap enough to call on every request (a locked lookup, fixed buckets).
 public final class ServerMetrics: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requests: [RequestKey: Int] = [:]
-    private var requestLatency: [String: Histogram] = [:]
-    private var stageLatency: [String: Histogram] = [:]
-    private var results: [String: Int] = [:]
-    /// Read at render time.
-    var mapsLoaded: @Sendable () -> Int = { 0 }
-    var queueDepth: @Sendable () -> (inFlight: Int, queued: Int) = { (0, 0) }
+    /// The registry behind `/metrics`. An application may add to it, e.g. bootstrap
+    /// swift-metrics with `PrometheusMetricsFactory(registry:)` for libraries that report
+    /// through it (their metrics have no HELP lines).
+    public let registry = PrometheusCollectorRegistry()
 
-    /// Upper bounds in seconds: 1 ms … 10 s.
+    /// Upper bounds of every histogram, in seconds: 1 ms … 10 s.
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15,
                                     0.25, 0.5, 1, 2.5, 5, 10]
 
-    private struct RequestKey: Hashable { let method: String, route: String, status: Int }
-    private struct Histogram {
-        var counts = [Int](repeating: 0, count: ServerMetrics.buckets.count)
-        var sum = 0.0
-        var count = 0
-        mutating func observe(_ v: Double) {
-            for (i, b) in ServerMetrics.buckets.enumerated() where v <= b { counts[i] += 1 }
-            sum += v; count += 1
+    // The names, HELP lines and label names are a contract with dashboards and alerts
+    // (MetricsExpositionTests): change them only on purpose. (Instance properties: the
+    // descriptor type is not Sendable, so it cannot be a static.)
+    private let requests = MetricNameDescriptor(
+        namespace: "landmark", subsystem: "http", metricName: "requests", unitName: "total",
+        helpText: "HTTP requests by method, route and status.")
+    private let requestDuration = MetricNameDescriptor(
+        namespace: "landmark", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+        helpText: "Request latency by route.")
+    private let stageDuration = MetricNameDescriptor(
+        namespace: "landmark", subsystem: "localize", metricName: "stage", unitName: "seconds",
+        helpText: "Localization latency by stage.")
+    private let results = MetricNameDescriptor(
+        namespace: "landmark", subsystem: "localize", metricName: "results", unitName: "total",
+        helpText: "Localize answers by status.")
+
+    private let mapsLoadedGauge: Gauge
+    private let inFlightGauge: Gauge
+    private let queuedGauge: Gauge
+    private let residentMemoryGauge: Gauge
+
+    private let sourcesLock = NSLock()
+    private var _mapsLoaded: @Sendable () -> Int = { 0 }
+    private var _queueDepth: @Sendable () -> (inFlight: Int, queued: Int) = { (0, 0) }
+    /// The number of landmarks served, read at render time.
+    var mapsLoaded: @Sendable () -> Int {
+        get { sourcesLock.withLock { _mapsLoaded } }
+        set { sourcesLock.withLock { _mapsLoaded = newValue } }
+    }
+    /// Localize queries computing and waiting, read at render time.
+    var queueDepth: @Sendable () -> (inFlight: Int, queued: Int) {
+        get { sourcesLock.withLock { _queueDepth } }
+        set { sourcesLock.withLock { _queueDepth = newValue } }
+    }
+
+    public init() {
+        mapsLoadedGauge = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "landmark", metricName: "maps_loaded", unitName: "", helpText: "Landmarks loaded and served."))
+        inFlightGauge = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "landmark", subsystem: "queries", metricName: "in_flight", unitName: "",
+            helpText: "Localize queries being computed."))
+        queuedGauge = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "landmark", subsystem: "queries", metricName: "queued", unitName: "",
+            helpText: "Localize queries waiting for a slot."))
+        residentMemoryGauge = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "landmark", metricName: "resident_memory", unitName: "bytes",
+            helpText: "Resident set size of the server process."))
+        // The localize label values are known: list them at zero from the start, so a
+        // dashboard sees every series (and the HELP/TYPE lines) before the first query.
+        for stage in StageTimings().byStage {
+            _ = registry.makeValueHistogram(descriptor: stageDuration, labels: [("stage", stage.name)], buckets: Self.buckets)
+        }
+        for status in [LocalizationResult.Status.localized, .notLocalized] {
+            _ = registry.makeCounter(descriptor: results, labels: [("status", status.rawValue)])
         }
     }
 
-    public init() {}
-
+    /// Counts one answered request; `route` is the matched template (`/v1/landmarks/{id}`),
+    /// never the raw path, so the series stay few.
     func recordRequest(method: String, route: String, status: Int, seconds: Double) {
-        lock.lock(); defer { lock.unlock() }
-        requests[RequestKey(method: method, route: route, status: status), default: 0] += 1
-        requestLatency[route, default: Histogram()].observe(seconds)
+        registry.makeCounter(descriptor: requests,
+                             labels: [("method", method), ("route", route), ("status", String(status))]).increment()
+        registry.makeValueHistogram(descriptor: requestDuration, labels: [("route", route)], buckets: Self.buckets)
+            .record(seconds)
     }
 
+    /// Records one localize answer: each stage's time (milliseconds, stored as seconds) and its status.
     func recordStages(_ stages: [(name: String, ms: Double)], status: String) {
-        lock.lock(); defer { lock.unlock() }
-        for (name, ms) in stages { stageLatency[name, default: Histogram()].observe(ms / 1000) }
-        results[status, default: 0] += 1
+        for (name, ms) in stages {
+            registry.makeValueHistogram(descriptor: stageDuration, labels: [("stage", name)], buckets: Self.buckets)
+                .record(ms / 1000)
+        }
+        registry.makeCounter(descriptor: results, labels: [("status", status)]).increment()
     }
 
     /// The resident set size of this process in bytes; 0 where /proc is unavailable.
@@ -57,50 +111,14 @@ public final class ServerMetrics: @unchecked Sendable {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    /// The Prometheus text exposition.
+    /// The Prometheus text exposition, with the gauges read now. Families come in no fixed
+    /// order; gauge values are written as floats (`1.0`).
     public func render() -> String {
-        let maps = mapsLoaded()
         let depth = queueDepth()
-        lock.lock(); defer { lock.unlock() }
-        var out = ""
-        out += "# HELP landmark_http_requests_total HTTP requests by method, route and status.\n"
-        out += "# TYPE landmark_http_requests_total counter\n"
-        for (key, n) in requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            out += "landmark_http_requests_total{method=\"\(key.method)\",route=\"\(Self.escape(key.route))\",status=\"\(key.status)\"} \(n)\n"
-        }
-        out += histogram("landmark_http_request_duration_seconds", "Request latency by route.", "route", requestLatency)
-        out += histogram("landmark_localize_stage_seconds", "Localization latency by stage.", "stage", stageLatency)
-        out += "# HELP landmark_localize_results_total Localize answers by status.\n"
-        out += "# TYPE landmark_localize_results_total counter\n"
-        for (status, n) in results.sorted(by: { $0.key < $1.key }) {
-            out += "landmark_localize_results_total{status=\"\(status)\"} \(n)\n"
-        }
-        out += "# HELP landmark_maps_loaded Landmarks loaded and served.\n# TYPE landmark_maps_loaded gauge\n"
-        out += "landmark_maps_loaded \(maps)\n"
-        out += "# HELP landmark_queries_in_flight Localize queries being computed.\n# TYPE landmark_queries_in_flight gauge\n"
-        out += "landmark_queries_in_flight \(depth.inFlight)\n"
-        out += "# HELP landmark_queries_queued Localize queries waiting for a slot.\n# TYPE landmark_queries_queued gauge\n"
-        out += "landmark_queries_queued \(depth.queued)\n"
-        out += "# HELP landmark_resident_memory_bytes Resident set size of the server process.\n# TYPE landmark_resident_memory_bytes gauge\n"
-        out += "landmark_resident_memory_bytes \(Self.residentMemoryBytes())\n"
-        return out
-    }
-
-    private func histogram(_ name: String, _ help: String, _ label: String, _ hs: [String: Histogram]) -> String {
-        var out = "# HELP \(name) \(help)\n# TYPE \(name) histogram\n"
-        for (key, h) in hs.sorted(by: { $0.key < $1.key }) {
-            let l = "\(label)=\"\(Self.escape(key))\""
-            for (i, b) in Self.buckets.enumerated() {
-                out += "\(name)_bucket{\(l),le=\"\(b)\"} \(h.counts[i])\n"
-            }
-            out += "\(name)_bucket{\(l),le=\"+Inf\"} \(h.count)\n"
-            out += "\(name)_sum{\(l)} \(h.sum)\n"
-            out += "\(name)_count{\(l)} \(h.count)\n"
-        }
-        return out
-    }
-
-    private static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        mapsLoadedGauge.set(to: Double(mapsLoaded()))
+        inFlightGauge.set(to: Double(depth.inFlight))
+        queuedGauge.set(to: Double(depth.queued))
+        residentMemoryGauge.set(to: Double(Self.residentMemoryBytes()))
+        return registry.emitToString()
     }
 }

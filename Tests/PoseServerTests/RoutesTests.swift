@@ -81,8 +81,52 @@ import Testing
             ("zero focal", "fx=0&fy=60&cx=31.5&cy=23.5", "image/jpeg", jpeg, .badRequest, "fx must be > 0"),
             ("cx outside the image", "fx=60&fy=60&cx=500&cy=23.5", "image/jpeg", jpeg, .badRequest, "cx = 500"),
             ("multipart without image", intrinsicsQuery, "multipart/form-data; boundary=b",
-             Data("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nhi\r\n--b--\r\n".utf8), .badRequest, "no part named \"image\""),
+             Data("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nhi\r\n--b--\r\n".utf8), .badRequest,
+             "no part named \"image\" (it has: \"x\")"),
+            ("multipart without boundary", intrinsicsQuery, "multipart/form-data", multipartFrame(jpeg, boundary: "b"),
+             .badRequest, "multipart/form-data without a boundary parameter"),
+            ("multipart with another boundary", intrinsicsQuery, "multipart/form-data; boundary=other",
+             multipartFrame(jpeg, boundary: "b"), .badRequest, "malformed multipart body: no part delimited by boundary \"other\""),
+            ("multipart cut off inside the image", intrinsicsQuery, "multipart/form-data; boundary=b",
+             multipartFrame(jpeg, boundary: "b").dropLast(40), .badRequest,
+             "malformed multipart body: the body ends inside part 1, before its closing boundary"),
+            ("multipart part without headers", intrinsicsQuery, "multipart/form-data; boundary=b",
+             Data("--b\r\nthis is no header\r\n\r\nhi\r\n--b--\r\n".utf8), .badRequest,
+             "malformed multipart body: part 1 does not start with header lines"),
         ]
+    }
+
+    /// A multipart body with one `image` part (a JPEG), closed by `--boundary--`.
+    static func multipartFrame(_ jpeg: Data, boundary: String) -> Data {
+        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"f.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n".utf8)
+        body.append(jpeg)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        return body
+    }
+
+    @Test func multipartTakesAQuotedBoundaryAmongOtherParametersAndReadsThePriorPart() async throws {
+        let f = try Fixture(); defer { f.cleanup() }
+        let jpeg = try Frames.jpeg()
+        /// A preamble the parser skips, the image, then a `prior` part.
+        func body(prior: String) -> Data {
+            var body = Data("preamble to ignore\r\n".utf8)
+            body.append(Self.multipartFrame(jpeg, boundary: "a b:c").dropLast(4))  // without the closing "--\r\n"
+            body.append(Data("\r\nContent-Disposition: form-data; name=\"prior\"\r\n\r\n\(prior)\r\n--a b:c--\r\n".utf8))
+            return body
+        }
+        let headers = imageHeaders(#"multipart/form-data; charset=utf-8; boundary="a b:c""#)
+        let good = body(prior: #"{"rotation":[1,0,0,0],"translation":[0,0,5]}"#)
+        let malformedPrior = body(prior: #"{"rotation":[1,0,0],"translation":[0,0,5]}"#)
+        try await f.application().test(.router) { client in
+            let r = try await client.execute(uri: "/v1/landmarks/gate/localize?\(intrinsicsQuery)", method: .post, headers: headers,
+                                             body: ByteBuffer(data: good))
+            #expect(r.status == .ok, "\(r.errorMessage ?? "")")
+            #expect(r.json?["status"] as? String == "localized")
+            let bad = try await client.execute(uri: "/v1/landmarks/gate/localize?\(intrinsicsQuery)", method: .post, headers: headers,
+                                               body: ByteBuffer(data: malformedPrior))
+            #expect(bad.status == .badRequest)
+            #expect(bad.errorMessage?.contains("in the \"prior\" part") == true, "\(bad.errorMessage ?? "nil")")
+        }
     }
 
     @Test func badInputsAreNamed4xxAndTheServerKeepsAnswering() async throws {
