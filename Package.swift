@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries: SwiftPM passes pkg-config's flags to the targets that depend on them.
@@ -80,6 +81,7 @@ let package = Package(
             "Support", "GLTF", "AssetPipeline", "Motion",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PoseServer", dependencies: [
             "Geometry", "Imaging", "LandmarkMap", "Localization", "GLTF", "Rendering", "Motion", "Anchoring", "Support",
@@ -96,6 +98,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Geometry", "Support"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Imaging", "Geometry", "Synthetic", "CVBridge"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "Imaging", "Geometry", "Synthetic"]),
@@ -117,7 +120,9 @@ let package = Package(
         .testTarget(name: "AnchoringTests", dependencies: [
             "Anchoring", "Estimators", "LandmarkMap", "Geometry", "GLTF", "Motion", "Rendering", "Imaging", "Synthetic",
         ]),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "GLTF", "AssetPipeline", "Synthetic", "landmark"]),
+        .testTarget(name: "BatchTests", dependencies: [
+            "Batch", "GLTF", "AssetPipeline", "Synthetic", "landmark", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "PoseServerTests", dependencies: [
             "PoseServer", "Localization", "LandmarkMap", "Rendering", "Imaging", "Geometry", "Anchoring", "Motion",
             "GLTF", "Synthetic",
