@@ -13,6 +13,7 @@ import Testing
     /// Runs both in `folder`: the CLI writes cli/, the batch writes batch/.
     func runBoth(in folder: Sandbox, binary: String) throws -> (cli: [Data], batch: [Data]) {
         try folder.write("assets/grid.obj", JobKindsTests.gridOBJ(12))
+        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("cli"), withIntermediateDirectories: true)
         let cli = try runLandmark(binary, ["asset", "optimize", "assets/grid.obj", "--out", "cli/grid.glb", "--json"] + Self.flags,
                                   in: folder.url)
         #expect(cli.status == 0, "\(cli.output)")

@@ -11,6 +11,7 @@ import Testing
         defer { box.cleanUp() }
         try box.write("assets/grid.obj", JobKindsTests.gridOBJ(160))  // 51 200 triangles: a few MB of GLB
         let arguments = ["asset", "optimize", "assets/grid.obj", "--ratio", "0.9", "--json", "--out"]
+        try FileManager.default.createDirectory(at: box.url.appendingPathComponent("new"), withIntermediateDirectories: true)
         let finished = try runLandmark(binary, arguments + ["new/grid.glb"], in: box.url)
         #expect(finished.status == 0, "\(finished.output)")
         let newBytes = try Data(contentsOf: URL(fileURLWithPath: box.path("new/grid.glb")))
