@@ -32,6 +32,8 @@ let package = Package(
         // PoseServer: the /metrics registry and multipart bodies.
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        // Batch: content hashes of job inputs.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries: SwiftPM passes pkg-config's flags to the targets that depend on them.
@@ -85,6 +87,7 @@ let package = Package(
             "Support", "GLTF", "AssetPipeline", "Motion",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PoseServer", dependencies: [
             "Geometry", "Imaging", "LandmarkMap", "Localization", "GLTF", "Rendering", "Motion", "Anchoring", "Support",
@@ -125,7 +128,9 @@ let package = Package(
         .testTarget(name: "AnchoringTests", dependencies: [
             "Anchoring", "Estimators", "LandmarkMap", "Geometry", "GLTF", "Motion", "Rendering", "Imaging", "Synthetic",
         ]),
-        .testTarget(name: "BatchTests", dependencies: ["Batch", "GLTF", "AssetPipeline", "Synthetic", "landmark"]),
+        .testTarget(name: "BatchTests", dependencies: [
+            "Batch", "GLTF", "AssetPipeline", "Synthetic", "landmark", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "PoseServerTests", dependencies: [
             "PoseServer", "Localization", "LandmarkMap", "Rendering", "Imaging", "Geometry", "Anchoring", "Motion",
             "GLTF", "Synthetic",

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The summary report of a job table: JSON for machines, a small HTML table for producers.
 /// Per job: kind, inputs, triangles, sizes, state, error, time, attempts.
@@ -104,9 +105,9 @@ public enum BatchReport {
         return html
     }
 
-    /// Writes `report` as JSON and HTML (each through a temporary file and a rename).
+    /// Writes `report` as JSON and HTML, each replaced atomically (Support's `atomicReplace`).
     public static func write(_ report: Report, json jsonURL: URL?, html htmlURL: URL?) throws {
-        if let jsonURL { try json(report).write(to: jsonURL, options: .atomic) }
-        if let htmlURL { try Data(html(report).utf8).write(to: htmlURL, options: .atomic) }
+        if let jsonURL { try atomicReplace(json(report), at: jsonURL) }
+        if let htmlURL { try atomicReplace(Data(html(report).utf8), at: htmlURL) }
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The content hash of a job's inputs, including the files they reference (a `.gltf`'s
@@ -33,11 +34,11 @@ enum InputHasher {
         var hasher = SHA256()
         for path in files {
             let name = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
-            hasher.update("\(name)\0")
-            do { try hasher.update(contentsOf: URL(fileURLWithPath: path)) } catch { hasher.update("missing") }
-            hasher.update("\0")
+            hasher.update(string: "\(name)\0")
+            do { try hasher.update(contentsOf: URL(fileURLWithPath: path)) } catch { hasher.update(string: "missing") }
+            hasher.update(string: "\0")
         }
-        return hasher.finalizeHex()
+        return hasher.finalize().hex
     }
 
     static func totalBytes(of files: [String]) -> Int {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One job after the manifest is expanded: a kind, its parameters (defaults applied, globs

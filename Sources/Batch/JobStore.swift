@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import GRDB
 
 /// The SQLite job table (GRDB): one row per job, with state, attempts, timings and sizes,
@@ -309,8 +310,8 @@ public final class JobStore: Sendable {
             }
             var bytes = 0
             for (temporary, final) in temporaryOutputs.sorted(by: { $0.key < $1.key }) {
-                guard rename(temporary, final) == 0 else {
-                    throw BatchError.jobFailed("cannot move '\(temporary)' to '\(final)': \(String(cString: strerror(errno)))")
+                do { try commitReplacement(of: URL(fileURLWithPath: final), with: URL(fileURLWithPath: temporary)) } catch {
+                    throw BatchError.jobFailed("cannot move '\(temporary)' to '\(final)': \(error)")
                 }
                 bytes += fileSize(final) ?? 0
             }

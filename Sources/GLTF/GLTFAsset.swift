@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A glTF asset in memory: the JSON document plus the bytes it refers to.
 ///
@@ -149,14 +150,49 @@ public struct GLTFAsset: Sendable {
     // MARK: Writing
 
     /// Writes `.glb` (one file) or `.gltf` (JSON + `<name>.bin` + external images beside
-    /// it), chosen by `url`'s extension. Files are written to temporary names and renamed,
-    /// so a failure leaves no partial output.
+    /// it), chosen by `url`'s extension, through `atomicReplace`: every file is encoded in
+    /// memory and written to a temporary name before any is renamed into place, so a failure
+    /// or a crash leaves each file either old or new, never partial.
     public func write(to url: URL) throws {
-        if url.pathExtension.lowercased() == "gltf" {
-            try writeGLTF(to: url)
-        } else {
-            try Self.atomicWrite(try glbData(), to: url)
+        try Self.write([(self, url)])
+    }
+
+    /// Writes several assets as one group (a main level and its LODs): every file of every
+    /// asset is encoded in memory first, so an encoding error writes nothing; then all are
+    /// replaced together through `atomicReplace`.
+    /// - Returns: the size in bytes of each asset's file at its `url` (for a `.gltf`, its JSON).
+    @discardableResult
+    public static func write(_ assets: [(asset: GLTFAsset, url: URL)]) throws -> [Int] {
+        var files: [(data: Data, url: URL)] = []
+        var sizes: [Int] = []
+        for (asset, url) in assets {
+            let encoded = try asset.encodedFiles(for: url)
+            sizes.append(encoded.last { $0.url == url }?.data.count ?? 0)
+            // LODs of a .gltf share their external images: write each such file once.
+            for file in encoded where !files.contains(where: { $0.url == file.url && $0.data == file.data }) {
+                files.append(file)
+            }
         }
+        do {
+            // A .gltf's images may sit in subfolders its URIs name; a .glb's folder must exist.
+            if assets.contains(where: { $0.url.pathExtension.lowercased() == "gltf" }) {
+                for folder in Set(files.map { $0.url.deletingLastPathComponent().path }) {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                }
+            }
+            try atomicReplace(files)
+        } catch {
+            throw GLTFError.writeFailed(path: assets.first?.url.path ?? "", reason: "\(error)")
+        }
+        return sizes
+    }
+
+    /// The files `write(to: url)` writes, encoded: for `.glb` its bytes; for `.gltf` the
+    /// JSON, `<name>.bin` and the external images (those whose file already holds the same
+    /// bytes are left out).
+    public func encodedFiles(for url: URL) throws -> [(data: Data, url: URL)] {
+        if url.pathExtension.lowercased() == "gltf" { return try gltfFiles(for: url) }
+        return [(try glbData(), url)]
     }
 
     /// The asset as GLB bytes: one JSON chunk and one binary chunk holding every buffer,
@@ -179,12 +215,13 @@ public struct GLTFAsset: Sendable {
         return out
     }
 
-    func writeGLTF(to url: URL) throws {
+    /// `.gltf` output: the buffer and external images first, the JSON that refers to them last.
+    func gltfFiles(for url: URL) throws -> [(data: Data, url: URL)] {
         let dir = url.deletingLastPathComponent()
         let base = url.deletingPathExtension().lastPathComponent
         let packed = try self.packed(embedImages: false)
         var doc = packed.document
-        var files: [(Data, URL)] = []
+        var files: [(data: Data, url: URL)] = []
         if !doc.buffers.isEmpty {
             doc.buffers[0].uri = base + ".bin"
             files.append((packed.buffers[0], dir.appendingPathComponent(base + ".bin")))
@@ -196,34 +233,13 @@ public struct GLTFAsset: Sendable {
             files.append((bytes, dest))
         }
         files.append((try Self.encodeJSON(doc, pretty: true), url))
-        var temps: [(URL, URL)] = []
-        do {
-            for (bytes, dest) in files {
-                try FileManager.default.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let tmp = dest.deletingLastPathComponent().appendingPathComponent(".\(dest.lastPathComponent).tmp-\(getpid())")
-                try bytes.write(to: tmp)
-                temps.append((tmp, dest))
-            }
-            for (tmp, dest) in temps {
-                _ = try? FileManager.default.removeItem(at: dest)
-                try FileManager.default.moveItem(at: tmp, to: dest)
-            }
-        } catch {
-            for (tmp, _) in temps { try? FileManager.default.removeItem(at: tmp) }
-            throw GLTFError.writeFailed(path: url.path, reason: error.localizedDescription)
-        }
+        return files
     }
 
-    /// Writes `data` to a temporary file beside `url`, then renames it over `url`.
+    /// Writes `data` over `url` atomically (Support's `atomicReplace`), naming the file in the error.
     public static func atomicWrite(_ data: Data, to url: URL) throws {
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        do {
-            try data.write(to: tmp)
-            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-            try FileManager.default.moveItem(at: tmp, to: url)
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw GLTFError.writeFailed(path: url.path, reason: error.localizedDescription)
+        do { try atomicReplace(data, at: url) } catch {
+            throw GLTFError.writeFailed(path: url.path, reason: "\(error)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import Support
 
 /// COLMAP's text model (`cameras.txt`, `images.txt`, `points3D.txt`), as COLMAP and pycolmap
 /// read and write it (https://colmap.github.io/format.html#text-format).
@@ -127,7 +128,7 @@ public enum ColmapText {
         do {
             if !exists { try fm.createDirectory(at: target, withIntermediateDirectories: true) }
             for (name, text) in zip(fileNames, [texts.cameras, texts.images, texts.points3D]) {
-                try Data(text.utf8).write(to: target.appendingPathComponent(name), options: .atomic)
+                try atomicReplace(Data(text.utf8), at: target.appendingPathComponent(name))
             }
             if !exists { try fm.moveItem(at: target, to: directory) }
         } catch {

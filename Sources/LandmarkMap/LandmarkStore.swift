@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import GRDB
+import Support
 
 /// Reads and writes `.landmark` files: one SQLite database per landmark (schema in
 /// `StoreSchema`, documented in docs/landmark-format.md).
@@ -99,42 +100,15 @@ public enum LandmarkStore {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LandmarkStoreError.writeFailed(path: path, reason: "the directory \(directory.path) does not exist")
         }
-        let temp = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
-        var renamed = false
-        defer {
-            if !renamed {
-                for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temp.path + suffix) }
-            }
-        }
         do {
-            var config = Configuration()
-            config.label = "landmark-write"
-            // References were checked in memory (MapValidation); `validate` re-checks them on disk.
-            config.foreignKeysEnabled = false
-            config.prepareDatabase { db in
-                // The temp file is invisible until fsync + rename, so SQLite need not sync.
-                // MEMORY journal: rollback still works, no side file.
-                try db.execute(sql: "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF")
+            // Support's atomicReplace: the SQLite file is built under a temporary name beside
+            // `url`, then synced and renamed over it (a failure or a crash leaves the old map).
+            try atomicReplace(at: url) { temp in
+                do { try writeDatabase(map, at: temp, faultInjection: faultInjection) } catch {
+                    for suffix in ["-journal", "-wal", "-shm"] { unlink(temp.path + suffix) }
+                    throw error
+                }
             }
-            let queue = try DatabaseQueue(path: temp.path, configuration: config)
-            try StoreSchema.makeMigrator().migrate(queue)
-            try queue.write { db in
-                try MetadataRecord(metadata: map.metadata).insert(db)
-                for camera in map.cameras.sorted(by: { $0.id < $1.id }) { try CameraRecord(camera: camera).insert(db) }
-                for keyframe in map.keyframes.sorted(by: { $0.id < $1.id }) { try KeyframeRecord(keyframe: keyframe).insert(db) }
-                try insert(map.points, into: "points", observations: "observations", withPatches: false, db)
-                try faultInjection?(.afterPoints)
-                try insert(map.orbPoints, into: "orbPoints", observations: "orbObservations", withPatches: true, db)
-                for anchor in map.anchors { try AnchorRecord(anchor: anchor).insert(db) }
-            }
-            try queue.close()
-            try faultInjection?(.beforeRename)
-            try syncFile(temp.path)
-            guard rename(temp.path, path) == 0 else {
-                throw LandmarkStoreError.writeFailed(path: path, reason: "rename failed: \(String(cString: strerror(errno)))")
-            }
-            renamed = true
-            try? syncFile(directory.path)
         } catch let error as LandmarkStoreError {
             throw error
         } catch let error as DatabaseError {
@@ -142,6 +116,33 @@ public enum LandmarkStore {
         } catch {
             throw LandmarkStoreError.writeFailed(path: path, reason: "\(error)")
         }
+    }
+
+    /// Creates the schema and fills it with `map`, in a fresh SQLite file at `temp`.
+    private static func writeDatabase(_ map: FeatureMap, at temp: URL,
+                                      faultInjection: (@Sendable (WriteStage) throws -> Void)?) throws {
+        var config = Configuration()
+        config.label = "landmark-write"
+        // References were checked in memory (MapValidation); `validate` re-checks them on disk.
+        config.foreignKeysEnabled = false
+        config.prepareDatabase { db in
+            // The temp file is invisible until fsync + rename, so SQLite need not sync.
+            // MEMORY journal: rollback still works, no side file.
+            try db.execute(sql: "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF")
+        }
+        let queue = try DatabaseQueue(path: temp.path, configuration: config)
+        try StoreSchema.makeMigrator().migrate(queue)
+        try queue.write { db in
+            try MetadataRecord(metadata: map.metadata).insert(db)
+            for camera in map.cameras.sorted(by: { $0.id < $1.id }) { try CameraRecord(camera: camera).insert(db) }
+            for keyframe in map.keyframes.sorted(by: { $0.id < $1.id }) { try KeyframeRecord(keyframe: keyframe).insert(db) }
+            try insert(map.points, into: "points", observations: "observations", withPatches: false, db)
+            try faultInjection?(.afterPoints)
+            try insert(map.orbPoints, into: "orbPoints", observations: "orbObservations", withPatches: true, db)
+            for anchor in map.anchors { try AnchorRecord(anchor: anchor).insert(db) }
+        }
+        try queue.close()
+        try faultInjection?(.beforeRename)
     }
 
     /// Inserts points (in id order) and their tracks (in track order).
@@ -170,13 +171,6 @@ public enum LandmarkStore {
         } catch {
             throw StoreErrors.map(error, path: url.path, writing: true)
         }
-    }
-
-    private static func syncFile(_ path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw LandmarkStoreError.writeFailed(path: path, reason: "cannot open to sync: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw LandmarkStoreError.writeFailed(path: path, reason: "fsync failed: \(String(cString: strerror(errno)))") }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import Support
 
 /// A map's points as a PLY point cloud (http://paulbourke.net/dataformats/ply/) for
 /// viewers (MeshLab, CloudCompare, Blender): `float x y z` in the landmark frame and
@@ -55,7 +56,7 @@ public enum PLY {
     /// Writes the point cloud atomically (a temporary file renamed into place).
     public static func write(_ map: FeatureMap, to url: URL, includeCameras: Bool = false, encoding: Encoding = .binary) throws {
         do {
-            try pointCloud(map, includeCameras: includeCameras, encoding: encoding).write(to: url, options: .atomic)
+            try atomicReplace(pointCloud(map, includeCameras: includeCameras, encoding: encoding), at: url)
         } catch {
             throw PLYError.cannotWrite(path: url.path, reason: error.localizedDescription)
         }

@@ -117,58 +117,27 @@ struct AssetOptimize: AsyncParsableCommand {
 
     func run() async throws {
         let start = Date()
-        let inputURL = URL(fileURLWithPath: input), outURL = URL(fileURLWithPath: out)
-        let asset = try AssetLoader.load(inputURL, texture: texture.map { .file(URL(fileURLWithPath: $0)) } ?? .convention)
-        let summaryIn = try AssetSummary(asset)
-        var targetTriangles = triangles, atlasSize = atlas, bakeAtlas = bake
-        var engine = EngineExportOptions()
-        engine.optimizeVertexOrder = !keepVertexOrder
-        engine.quantize = quantize
-        engine.textureFormat = textureFormat ?? .keep
-        engine.maxTextureSize = maxTextureSize
-        engine.jpegQuality = jpegQuality
-        if preset == .mobileAR {
-            targetTriangles = min(triangles ?? AssetOptimize.mobileTriangleCap, AssetOptimize.mobileTriangleCap)
-            if ratio == nil, error == nil, summaryIn.triangles <= targetTriangles! { targetTriangles = summaryIn.triangles }
-            // One texture set: several textured materials become one baked atlas.
-            if atlasSize == nil, summaryIn.materials.count > 1 { atlasSize = AssetOptimize.mobileTextureSize; bakeAtlas = true }
-            engine.quantize = true
-            engine.textureFormat = textureFormat ?? .colorJPEG
-            engine.maxTextureSize = min(maxTextureSize ?? AssetOptimize.mobileTextureSize, AssetOptimize.mobileTextureSize)
-        }
-        var decimation = DecimationOptions(targetTriangleCount: targetTriangles, targetRatio: ratio,
-                                           maxError: error ?? AssetOptimize.defaultMaxError)
-        decimation.lockBorders = lockBorders
-        if let uvWeight { decimation.uvWeight = uvWeight }
-        var options = AssetOptimizeOptions(decimation: decimation, lodRatios: try lodRatios())
-        options.textureDetail = textureDetail
-        var (optimized, lodAssets, report) = try optimizeAsset(asset, options: options, progress: !json)
-        if let atlasSize {
-            let step = try applyAtlas(original: asset, optimized: optimized, resolution: atlasSize, bake: bakeAtlas)
-            optimized = step.asset
-            report.warnings += step.report.lines
-        }
-        let (ready, engineReport) = try makeEngineReady(optimized, options: engine)
-        optimized = ready
-        lodAssets = try lodAssets.map { try makeEngineReady($0, options: engine).asset }
-        report.warnings += engineReport.warnings
-        let summaryOut = try AssetSummary(optimized)
-        try optimized.validate()
-        // Every level in memory first, then written (each file atomically).
-        let ext = outURL.pathExtension
-        let base = outURL.deletingPathExtension()
-        var written: [(String, Int)] = []
-        try optimized.write(to: outURL)
-        written.append((outURL.path, fileSize(outURL)))
-        for (i, lod) in lodAssets.enumerated() {
-            let url = URL(fileURLWithPath: base.path + "_lod\(i + 1)." + ext)
-            try lod.write(to: url)
-            written.append((url.path, fileSize(url)))
-        }
+        var settings = AssetJob.Settings(targetTriangles: triangles, targetRatio: ratio, maxError: error)
+        settings.lodRatios = try lodRatios()
+        settings.lockBorders = lockBorders
+        settings.uvWeight = uvWeight
+        settings.textureDetail = textureDetail
+        settings.atlas = atlas.map { AssetJob.Settings.Atlas(sizeTexels: $0, bake: bake ? .always : .never) }
+        settings.quantize = quantize
+        settings.textureFormat = textureFormat
+        settings.maxTextureSize = maxTextureSize
+        settings.jpegQuality = jpegQuality
+        settings.keepVertexOrder = keepVertexOrder
+        settings.baseColorTexture = texture.map { URL(fileURLWithPath: $0) }
+        settings.preset = preset == .mobileAR ? .mobileAR : nil
+        let (files, job) = try AssetJob.run(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out),
+                                            settings: settings, progress: !json)
+        let report = job.optimize, engineReport = job.engine, summaryIn = job.input, summaryOut = job.output
+        let written = files.map { ($0.url.path, $0.bytes) }
         let seconds = Date().timeIntervalSince(start)
         let summary = OptimizeSummary(input: input, output: written.map(\.0), trianglesIn: report.trianglesIn,
                                       trianglesOut: report.output.triangles, error: report.output.error,
-                                      seconds: seconds, bytesIn: inputSize(inputURL, asset), bytesOut: written.map(\.1),
+                                      seconds: seconds, bytesIn: job.inputBytes, bytesOut: written.map(\.1),
                                       lods: report.lods, warnings: report.warnings,
                                       materialsIn: summaryIn.materials.count, materialsOut: summaryOut.materials.count,
                                       texturesIn: summaryIn.textures, texturesOut: summaryOut.textures,
@@ -188,7 +157,7 @@ struct AssetOptimize: AsyncParsableCommand {
             if engineReport.acmrBefore > 0 {
                 print(String(format: "vertex cache ACMR %.3f → %.3f (16-entry FIFO)", engineReport.acmrBefore, engineReport.acmrAfter))
             }
-            if engine.quantize {
+            if job.applied.quantize {
                 print("quantized  \(engineReport.quantizedPrimitives) primitives (KHR_mesh_quantization)" +
                       (engineReport.floatPositions.isEmpty ? "" : "; float positions: " + engineReport.floatPositions.joined(separator: "; ")))
             }

@@ -12,6 +12,12 @@ struct Sandbox {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
+    /// A folder inside `parent` (removed with it).
+    init(inside parent: Sandbox, _ relative: String) throws {
+        url = parent.url.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
     func path(_ relative: String) -> String { url.appendingPathComponent(relative).path }
 
     @discardableResult

@@ -63,7 +63,7 @@ import Testing
         #expect(manifest.jobs.count == 4)
         #expect(manifest.jobs[0].invalidReason == nil)
         let typo = try #require(manifest.jobs[1].invalidReason)
-        #expect(typo == "jobs.yaml:7: job jobs[1] (optimize), field 'outptu': unknown key (did you mean 'output'?); valid keys: input, output, targets, lods, atlas, kind, name")
+        #expect(typo == "jobs.yaml:7: job jobs[1] (optimize), field 'outptu': unknown key (did you mean 'output'?); valid keys: input, output, targets, lods, atlas, preset, texture, uvWeight, textureDetail, lockBorders, quantize, textureFormat, maxTextureSize, jpegQuality, keepVertexOrder, kind, name")
         let nested = try #require(manifest.jobs[2].invalidReason)
         #expect(nested.hasPrefix("jobs.yaml:11: job jobs[2] (optimize), field 'targets.ratoi': unknown key (did you mean 'ratio'?)"))
         let kind = try #require(manifest.jobs[3].invalidReason)
@@ -89,6 +89,27 @@ import Testing
         #expect(reasons[4].contains("field 'atlas.sise': unknown key (did you mean 'size'?)"))
     }
 
+    @Test func optimizeTakesTheAssetOptimizeOptions() throws {
+        let box = try Sandbox()
+        defer { box.cleanUp() }
+        let manifest = try box.manifest("""
+            jobs:
+              - {kind: optimize, input: a.obj, output: a.glb, preset: mobile-ar}
+              - {kind: optimize, input: a.obj, output: b.glb, preset: desktop}
+              - {kind: optimize, input: a.obj, output: c.glb, targets: {ratio: 0.5}, textureFormat: webp}
+              - {kind: optimize, input: a.obj, output: d.glb, targets: {ratio: 0.5}, jpegQuality: 0}
+              - {kind: optimize, input: a.obj, output: e.glb, targets: {ratio: 0.5}, atlas: {size: 4, bake: true}}
+              - {kind: optimize, input: a.obj, output: f.glb, targets: {ratio: 0.5}, quantize: true, keepVertexOrder: true, lockBorders: true}
+            """)
+        let reasons = manifest.jobs.map { $0.invalidReason ?? "" }
+        #expect(reasons[0] == "")  // a preset needs no targets
+        #expect(reasons[1].contains("field 'preset': unknown preset 'desktop'; valid: mobile-ar"))
+        #expect(reasons[2].contains("field 'textureFormat': unknown texture format 'webp'; valid: keep, png, jpeg, color-jpeg"))
+        #expect(reasons[3].contains("field 'jpegQuality': must be 1…100, e.g. 90; got 0"))
+        #expect(reasons[4].contains("field 'atlas.size': must be between 8 and 16384 texels"))
+        #expect(reasons[5] == "")
+    }
+
     @Test func manifestLevelErrorsRejectTheManifest() throws {
         let box = try Sandbox()
         defer { box.cleanUp() }
@@ -100,7 +121,7 @@ import Testing
             _ = try box.manifest("defaults:\n  optimize: {atlass: true}\njobs: []\n")
             Issue.record("expected an error")
         } catch {
-            #expect("\(error)" == "jobs.yaml:2: defaults for 'optimize', field 'atlass': unknown key (did you mean 'atlas'?); valid keys: input, output, targets, lods, atlas")
+            #expect("\(error)" == "jobs.yaml:2: defaults for 'optimize', field 'atlass': unknown key (did you mean 'atlas'?); valid keys: input, output, targets, lods, atlas, preset, texture, uvWeight, textureDetail, lockBorders, quantize, textureFormat, maxTextureSize, jpegQuality, keepVertexOrder")
         }
         #expect(throws: BatchError.self) { try box.manifest("jobs: [unclosed\n") }
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// `checksum`: writes the SHA-256 of `input` to `output` as `<hex>  <file name>\n`.
@@ -31,9 +32,9 @@ public struct ChecksumKind: JobKind {
         var digest: [UInt8] = []
         for _ in 0..<rounds {
             var hasher = SHA256()
-            hasher.update(digest)
-            hasher.update(bytes)
-            digest = hasher.finalize()
+            hasher.update(data: digest)
+            hasher.update(data: bytes)
+            digest = Array(hasher.finalize())
         }
         let hex = digest.map { String(format: "%02x", $0) }.joined()
         try Data("\(hex)  \(input.lastPathComponent)\n".utf8).write(to: output)

@@ -1,15 +1,18 @@
+import AssetPipeline
 import Foundation
 
-/// `optimize`: makes a film-grade asset fit for phones (decimation, UV atlas, LODs) and writes
-/// GLB, through `AssetPipeline` (see `AssetOptimizeAdapter.swift`).
+/// `optimize`: makes a film-grade asset fit for phones (decimation, UV atlas, engine-ready
+/// export, LODs) and writes GLB, through `AssetJob`, the recipe `landmark asset optimize` runs
+/// too (see `AssetOptimizeAdapter.swift`): the same settings give the same bytes.
 ///
 /// ```yaml
 /// - kind: optimize
 ///   input: assets/*.glb          # a glob: one job per matched file
 ///   output: out/{stem}.glb
-///   targets: {ratio: 0.25}      # or triangles: 50000, and/or error: 0.01 (relative)
+///   targets: {ratio: 0.25}      # or triangles: 50000, and/or error: 0.01 (relative; default 0.01)
 ///   lods: [0.5, 0.25]           # or a count: 3; written as out/x_lod1.glb, out/x_lod2.glb
-///   atlas: false                # or true (2048² atlas, textures re-baked), or {size: 2048, padding: 4}
+///   atlas: false                # or true (2048² atlas, textures re-baked), or {size: 2048, padding: 4, bake: true}
+///   preset: mobile-ar           # and the other `asset optimize` options: quantize, textureFormat, …
 /// ```
 public struct OptimizeKind: JobKind {
     public init() {}
@@ -28,7 +31,19 @@ public struct OptimizeKind: JobKind {
             ParameterSpec("atlas", .oneOf([.boolean, .object([
                 ParameterSpec("size", .integer, help: "atlas texture size in pixels"),
                 ParameterSpec("padding", .integer, help: "gutter between charts in pixels"),
+                ParameterSpec("bake", .boolean, help: "re-bake the materials onto the atlas (default: when the input has textures)"),
             ])]), help: "re-unwrap into one UV atlas and re-bake the textures"),
+            // The options of `landmark asset optimize`, under the same names in camel case.
+            ParameterSpec("preset", .string, help: "platform preset: mobile-ar (at most 100k triangles, one texture set of at most 2048², quantized, JPEG base colour)"),
+            ParameterSpec("texture", .inputPath, help: "base colour texture for an OBJ/PLY input that names none (default: <stem>.png/.jpg beside it)"),
+            ParameterSpec("uvWeight", .number, help: "weight of texture-coordinate error against position error (bbox diagonals per UV unit)"),
+            ParameterSpec("textureDetail", .number, help: "texture-aware decimation strength (default 4; 0 turns it off)"),
+            ParameterSpec("lockBorders", .boolean, help: "keep open borders exactly"),
+            ParameterSpec("quantize", .boolean, help: "store attributes as normalized integers (KHR_mesh_quantization)"),
+            ParameterSpec("textureFormat", .string, help: "texture encoding: keep, png, jpeg or color-jpeg"),
+            ParameterSpec("maxTextureSize", .integer, help: "downscale textures larger than this many pixels on a side"),
+            ParameterSpec("jpegQuality", .integer, help: "JPEG quality 1…100 (default 90)"),
+            ParameterSpec("keepVertexOrder", .boolean, help: "keep the decimator's vertex order (no vertex cache and fetch ordering)"),
         ]
     }
 
@@ -36,7 +51,8 @@ public struct OptimizeKind: JobKind {
         if let output = parameters["output"]?.stringValue, !output.lowercased().hasSuffix(".glb") {
             throw .invalidJob(job: "", field: "output", message: "must end in .glb (a .gltf writes side files that cannot be committed atomically), got '\(output)'")
         }
-        guard let targets = parameters["targets"]?.objectValue, !targets.isEmpty else {
+        let targets = parameters["targets"]?.objectValue ?? [:]
+        if targets.isEmpty && parameters["preset"] == nil {
             throw .invalidJob(job: "", field: "targets", message: "missing: give triangles, ratio and/or error, e.g. targets: {ratio: 0.25}")
         }
         if let ratio = targets["ratio"]?.numberValue, !(ratio > 0 && ratio <= 1) {
@@ -60,6 +76,13 @@ public struct OptimizeKind: JobKind {
                 throw .invalidJob(job: "", field: "lods", message: "ratios must decrease, e.g. [0.5, 0.25, 0.1]")
             }
         }
+        // The remaining ranges are AssetJob's own checks, reported under the manifest's field.
+        let settings = try AssetOptimizeAdapter.settings(parameters)
+        do { try settings.validate() } catch AssetJobError.invalidSetting(let name, let message) {
+            throw .invalidJob(job: "", field: AssetOptimizeAdapter.manifestField(forSetting: name), message: message)
+        } catch {
+            throw .invalidJob(job: "", field: "", message: "\(error)")
+        }
     }
 
     /// LOD ratios of the input's triangles: a list as given, or a count n → each level half the
@@ -77,11 +100,9 @@ public struct OptimizeKind: JobKind {
     /// names `landmark asset optimize` uses).
     public func derivedOutputs(parameters: [String: ManifestValue], outputs: [String: String]) -> [String: String] {
         guard let main = outputs["output"] else { return [:] }
-        let url = URL(fileURLWithPath: main)
-        let base = url.deletingPathExtension().path
         var derived: [String: String] = [:]
         for index in OptimizeKind.lodRatios(parameters).indices {
-            derived["lod\(index + 1)"] = base + "_lod\(index + 1)." + url.pathExtension
+            derived["lod\(index + 1)"] = AssetJob.lodURL(for: URL(fileURLWithPath: main), level: index + 1).path
         }
         return derived
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Geometry
 
 extension SkeletalClip {
@@ -141,22 +142,11 @@ public enum BVHWriter {
         return out
     }
 
-    /// Writes `doc` to `path` through a temporary file, so a failure leaves no partial file.
+    /// Replaces `path` with `doc` atomically (Support's `atomicReplace`): a failure or a crash
+    /// leaves the old file or the new one, never a partial one or none.
     public static func write(_ doc: BVHDocument, to path: String) throws {
-        try writeAtomically(Data(text(doc).utf8), to: path)
-    }
-}
-
-/// Writes `data` to a temporary file beside `path`, then renames it into place.
-func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    do {
-        try data.write(to: tmp)
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(at: url) }
-        try FileManager.default.moveItem(at: tmp, to: url)
-    } catch {
-        try? FileManager.default.removeItem(at: tmp)
-        throw MotionError.unreadableFile(path: path, reason: "cannot write: \(error.localizedDescription)")
+        do { try atomicReplace(Data(text(doc).utf8), at: URL(fileURLWithPath: path)) } catch {
+            throw MotionError.unreadableFile(path: path, reason: "cannot write: \(error)")
+        }
     }
 }
