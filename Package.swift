@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "LocalizationTests", dependencies: [
             "Localization", "Reconstruction", "Features", "Estimators", "Imaging", "LandmarkMap", "Geometry", "Synthetic",
         ]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Imaging", "Geometry", "Synthetic"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Imaging", "Geometry", "GLTF", "Synthetic"]),
         .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "Rendering", "Imaging", "Geometry"]),
         .testTarget(name: "AssetPipelineTests", dependencies: [
             "AssetPipeline", "GLTF", "Rendering", "Imaging", "Geometry", "Support", "Synthetic", "CVBridge",

@@ -1,7 +1,6 @@
 import Foundation
 import Geometry
 import Rendering
-import Imaging
 import GLTF
 
 /// Why a character could not be posed for a preview.
@@ -23,38 +22,35 @@ public enum CharacterPoseError: Error, CustomStringConvertible {
 
 /// Poses a glTF character at a time of one of its animations and turns it into a
 /// `Rendering.Scene` in the character's frame (glTF: Y up, metres, facing +Z): node
-/// transforms sampled from the animation (LINEAR, STEP; CUBICSPLINE uses its values),
-/// then linear-blend skinning (`Σ wᵢ · world(jointᵢ) · inverseBind(jointᵢ)`, which glTF
-/// defines to ignore the mesh node's own transform) or the node's world transform for
-/// rigid meshes. Base colour factors and textures are kept.
-public struct CharacterPoser {
+/// transforms sampled from the animation (LINEAR, STEP; CUBICSPLINE uses its values), then
+/// `GLTFSceneBuilder`'s linear-blend skinning (or the node's world transform for rigid
+/// meshes), lit. The asset is read and its textures decoded once, at `init`.
+public struct CharacterPoser: Sendable {
     public let asset: GLTFAsset
     public let name: String
-    private let parent: [Int]
-    private var textures: [Texture] = []
-    private var textureOfImage: [Int: Int] = [:]
+    private let builder: GLTFSceneBuilder
 
+    /// - Throws: `CharacterPoseError.noMeshes` when the asset has no triangle primitive,
+    ///   `.badTexture` for a base colour image that is missing or does not decode;
+    ///   `GLTFError`/`GLTFSceneError` for unreadable primitives.
     public init(asset: GLTFAsset, name: String) throws {
         self.asset = asset
         self.name = name
         let doc = asset.document
-        var parent = [Int](repeating: -1, count: doc.nodes.count)
-        for (i, n) in doc.nodes.enumerated() { for c in n.children ?? [] where c < parent.count { parent[c] = i } }
-        self.parent = parent
-        guard doc.meshes.contains(where: { $0.primitives.contains { $0.topology == .triangles } }) else {
+        guard doc.meshes.contains(where: { $0.primitives.contains { [.triangles, .triangleStrip, .triangleFan].contains($0.topology) } }) else {
             throw CharacterPoseError.noMeshes(name)
         }
-        // Decode each base-colour image once.
+        // A preview without the character's texture would mislead: a missing image is an error.
         for material in doc.materials {
-            guard let t = material.pbrMetallicRoughness?.baseColorTexture?.index, t < doc.textures.count,
-                  let image = doc.textures[t].source, textureOfImage[image] == nil else { continue }
-            let bytes = try imageBytes(image)
-            do {
-                textures.append(Texture(image: try Image8(decoding: bytes, channels: 3, name: "image \(image)")))
-                textureOfImage[image] = textures.count - 1
-            } catch {
-                throw CharacterPoseError.badTexture(name, image: image, reason: "\(error)")
-            }
+            guard let t = material.pbrMetallicRoughness?.baseColorTexture?.index, t >= 0, t < doc.textures.count,
+                  let image = doc.textures[t].source, asset.imageBytes(image) == nil else { continue }
+            throw CharacterPoseError.badTexture(name, image: image,
+                                                reason: image >= 0 && image < doc.images.count ? "its bytes are not available" : "no such image")
+        }
+        do {
+            builder = try GLTFSceneBuilder(asset: asset, unlit: false)
+        } catch GLTFSceneError.undecodableTexture(let image, _, let reason) {
+            throw CharacterPoseError.badTexture(name, image: image, reason: reason)
         }
     }
 
@@ -102,91 +98,9 @@ public struct CharacterPoser {
                 }
             }
         }
-        var world = [Matrix4?](repeating: nil, count: doc.nodes.count)
-        func worldMatrix(_ n: Int) -> Matrix4 {
-            if let w = world[n] { return w }
-            let m = parent[n] >= 0 ? worldMatrix(parent[n]) * local[n].matrix : local[n].matrix
-            world[n] = m
-            return m
-        }
-        var out = Scene(meshes: [], materials: [], textures: textures)
-        var materialIndex: [Int: Int] = [:]
-        func material(_ m: Int?) -> Int {
-            let key = m ?? -1
-            if let i = materialIndex[key] { return i }
-            var mat = Material()
-            if let m, m < doc.materials.count {
-                let pbr = doc.materials[m].pbrMetallicRoughness
-                if let f = pbr?.baseColorFactor, f.count >= 3 { mat.baseColor = SIMD3(Float(f[0]), Float(f[1]), Float(f[2])) }
-                if let t = pbr?.baseColorTexture?.index, t < doc.textures.count, let img = doc.textures[t].source {
-                    mat.texture = textureOfImage[img]
-                }
-                mat.doubleSided = doc.materials[m].doubleSided ?? false
-            }
-            out.materials.append(mat)
-            materialIndex[key] = out.materials.count - 1
-            return out.materials.count - 1
-        }
-        for (n, node) in doc.nodes.enumerated() {
-            guard let meshIndex = node.mesh, meshIndex < doc.meshes.count else { continue }
-            // Skinning matrices: world(joint) · inverseBind(joint).
-            var jointMatrices: [Matrix4]?
-            if let s = node.skin, s < doc.skins.count {
-                let skin = doc.skins[s]
-                let ibm = try skin.inverseBindMatrices.map { try asset.readDoubles(accessor: $0) }
-                jointMatrices = skin.joints.enumerated().map { j, jointNode in
-                    let inv = ibm.map { Matrix4(columnMajor: Array($0[(16 * j)..<(16 * j + 16)])) } ?? .identity
-                    return worldMatrix(jointNode) * inv
-                }
-            }
-            let nodeWorld = worldMatrix(n)
-            for primitive in doc.meshes[meshIndex].primitives where primitive.topology == .triangles {
-                guard let pa = primitive.attributes["POSITION"] else { continue }
-                let p = try asset.readFloats(accessor: pa)
-                let vertexCount = p.count / 3
-                let nrm = try primitive.attributes["NORMAL"].map { try asset.readFloats(accessor: $0) }
-                let uv = try primitive.attributes["TEXCOORD_0"].map { try asset.readFloats(accessor: $0) }
-                let indices = try primitive.indices.map { try asset.readUInt32(accessor: $0) } ?? (0..<UInt32(vertexCount)).map { $0 }
-                var joints: [UInt32]?, weights: [Float]?
-                if jointMatrices != nil, let ja = primitive.attributes["JOINTS_0"], let wa = primitive.attributes["WEIGHTS_0"] {
-                    joints = try asset.readUInt32(accessor: ja)
-                    weights = try asset.readFloats(accessor: wa)
-                }
-                var positions = [SIMD3<Float>](repeating: .zero, count: vertexCount)
-                var normals = [SIMD3<Float>]()
-                if nrm != nil { normals = [SIMD3<Float>](repeating: .zero, count: vertexCount) }
-                for v in 0..<vertexCount {
-                    let pos = Vec3(Double(p[3 * v]), Double(p[3 * v + 1]), Double(p[3 * v + 2]))
-                    var m = nodeWorld
-                    if let joints, let weights, let jm = jointMatrices {
-                        // Linear blend skinning: the weighted sum of the joints' matrices.
-                        var blend = [Double](repeating: 0, count: 16)
-                        var total: Float = 0
-                        for k in 0..<4 {
-                            let w = weights[4 * v + k], j = Int(joints[4 * v + k])
-                            guard w > 0, j < jm.count else { continue }
-                            total += w
-                            for e in 0..<16 { blend[e] += Double(w) * jm[j][e] }
-                        }
-                        if abs(total - 1) > 1e-4 { for e in 0..<16 { blend[e] /= Double(total) } }
-                        m = total <= 0 ? nodeWorld : Matrix4(columnMajor: blend)
-                    }
-                    let q = m.transformPoint(pos)
-                    positions[v] = SIMD3(Float(q.x), Float(q.y), Float(q.z))
-                    if let nrm {
-                        let d = m.transformDirection(Vec3(Double(nrm[3 * v]), Double(nrm[3 * v + 1]), Double(nrm[3 * v + 2])))
-                        let l = max(1e-12, (d.x * d.x + d.y * d.y + d.z * d.z).squareRoot())
-                        normals[v] = SIMD3(Float(d.x / l), Float(d.y / l), Float(d.z / l))
-                    }
-                }
-                let uvs = uv.map { u in (0..<vertexCount).map { SIMD2<Float>(u[2 * $0], u[2 * $0 + 1]) } } ?? []
-                out.meshes.append(Rendering.Mesh(positions: positions, normals: normals, uvs: uvs, indices: indices,
-                                                 material: material(primitive.material)))
-            }
-        }
-        guard !out.meshes.isEmpty else { throw CharacterPoseError.noMeshes(name) }
-        if out.materials.isEmpty { out.materials = [Material()] }
-        return out
+        let scene = try builder.scene(nodeLocalTransforms: local.map(\.matrix), skinning: true)
+        guard !scene.meshes.isEmpty else { throw CharacterPoseError.noMeshes(name) }
+        return scene
     }
 
     // MARK: - Animation sampling
@@ -253,29 +167,5 @@ public struct CharacterPoser {
             }
         }
         return animated
-    }
-
-    // MARK: - Images
-
-    private func imageBytes(_ index: Int) throws -> Data {
-        let doc = asset.document
-        guard index < doc.images.count else { throw CharacterPoseError.badTexture(name, image: index, reason: "no such image") }
-        let image = doc.images[index]
-        if let data = asset.imageData[index] { return data }
-        if let v = image.bufferView, v < doc.bufferViews.count {
-            let view = doc.bufferViews[v]
-            guard view.buffer < asset.buffers.count else { throw CharacterPoseError.badTexture(name, image: index, reason: "bad buffer") }
-            let buffer = asset.buffers[view.buffer]
-            let start = buffer.startIndex + (view.byteOffset ?? 0)
-            guard start + view.byteLength <= buffer.endIndex else {
-                throw CharacterPoseError.badTexture(name, image: index, reason: "buffer view runs past its buffer")
-            }
-            return buffer.subdata(in: start..<(start + view.byteLength))
-        }
-        if let uri = image.uri, uri.hasPrefix("data:"), let comma = uri.firstIndex(of: ","),
-           let data = Data(base64Encoded: String(uri[uri.index(after: comma)...])) {
-            return data
-        }
-        throw CharacterPoseError.badTexture(name, image: index, reason: "its bytes are not available")
     }
 }

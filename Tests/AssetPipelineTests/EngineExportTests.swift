@@ -1,6 +1,8 @@
 import Foundation
 import Geometry
 import struct Imaging.Image8
+import struct Rendering.Scene
+import struct Rendering.GLTFSceneOptions
 import Synthetic
 import Testing
 @testable import AssetPipeline
@@ -65,7 +67,7 @@ import GLTF
         let tolerance = Float(a.boundsDiagonal / 16383)
         let d = SurfaceDistance.measure(a, b, samples: 2000, seed: 1)
         #expect(d.hausdorff * d.diagonal < Double(tolerance) * 2)
-        let scene = try renderScene(of: back)
+        let scene = try Scene(gltf: back, options: GLTFSceneOptions(unlit: true))
         #expect(scene.meshes.count == 1 && scene.textures.count == 1)
     }
 

@@ -133,12 +133,14 @@ public struct RenderComparisonImages: Sendable {
 /// The cameras are fitted to `a`'s world-space bounding sphere (centre = bounding-box centre,
 /// radius = half its diagonal) and shared by both renders; background black.
 /// - Returns: the report and, per view, both renders and their difference image.
-/// - Throws: `RenderComparisonError`, `ImageError` for a texture that is not an image,
-///   `GLTFError`/`MeshError` for unreadable meshes.
+/// - Throws: `RenderComparisonError`; `GLTFSceneError` naming a texture that is not an image
+///   or a malformed primitive; `GLTFError` for unreadable accessors.
 public func compareRenders(_ a: GLTFAsset, _ b: GLTFAsset, options: RenderComparisonOptions = RenderComparisonOptions())
     throws -> (report: RenderComparisonReport, images: [RenderComparisonImages]) {
     try options.validate()
-    let sceneA = try renderScene(of: a, unlit: !options.lit), sceneB = try renderScene(of: b, unlit: !options.lit)
+    // Static scenes: node transforms, skins in their bind pose, morph targets at weight 0.
+    let sceneOptions = GLTFSceneOptions(unlit: !options.lit)
+    let sceneA = try Scene(gltf: a, options: sceneOptions), sceneB = try Scene(gltf: b, options: sceneOptions)
     guard sceneA.triangleCount > 0 else { throw RenderComparisonError.empty("A") }
     guard sceneB.triangleCount > 0 else { throw RenderComparisonError.empty("B") }
     // Bounding sphere of A.

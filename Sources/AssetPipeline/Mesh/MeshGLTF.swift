@@ -43,22 +43,7 @@ public extension Mesh {
             return stride(from: 0, to: f.count, by: 4).map { SIMD4(f[$0], f[$0 + 1], f[$0 + 2], f[$0 + 3]) }
         }
         let positions = try vec3(pa)
-        let vertexCount = positions.count
-        var corners: [UInt32]
-        if let ia = prim.indices { corners = try asset.readUInt32(accessor: ia) } else { corners = (0..<UInt32(vertexCount)).map { $0 } }
-        var triangles: [UInt32] = []
-        switch prim.topology {
-        case .triangles:
-            triangles = Array(corners.prefix(corners.count / 3 * 3))
-        case .triangleStrip:
-            if corners.count >= 3 { for i in 0..<(corners.count - 2) {
-                triangles += i % 2 == 0 ? [corners[i], corners[i + 1], corners[i + 2]] : [corners[i + 1], corners[i], corners[i + 2]]
-            } }
-        case .triangleFan:
-            if corners.count >= 3 { for i in 1..<(corners.count - 1) { triangles += [corners[0], corners[i], corners[i + 1]] } }
-        default:
-            throw GLTFError.invalidPrimitive(mesh: m, primitive: p, reason: "mode \(prim.mode ?? 4) is not triangles")
-        }
+        let triangles = try asset.triangleIndices(mesh: m, primitive: p)
         self.init(positions: positions, indices: triangles)
         if let a = prim.attributes["NORMAL"] { normals = try vec3(a) }
         if let a = prim.attributes["TANGENT"] { tangents = try vec4(a) }
