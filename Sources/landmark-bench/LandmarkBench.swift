@@ -13,4 +13,4 @@ struct LandmarkBench: AsyncParsableCommand {
     )
 }
 
-extension FeatureKind: @retroactive ExpressibleByArgument {}
+extension FeatureKind: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import Anchoring
 import AssetPipeline
+import Foundation
 import LandmarkMap
 import Rendering
 

@@ -129,4 +129,4 @@ extension Landmark {
     }
 }
 
-extension FeatureKind: @retroactive ExpressibleByArgument {}
+extension FeatureKind: ExpressibleByArgument {}

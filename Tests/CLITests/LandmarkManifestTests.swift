@@ -39,7 +39,7 @@ import Testing
         ("name: a\nphotos: p\nregistration: {sift_contrast: 0.02}\n", "registration.sift_contrast"),
         ("name: a\nphotos: p\nregistration: {siftContrast: high}\n", "registration.siftContrast"),
         ("name: a\nphotos: p\nregistration: {siftContrast: 1.5}\n", "registration.siftContrast"),
-        ("name: a\nphotos: p\nintrinsics: {fx: 800, fy: 800, cx: 512}\n", "intrinsics"),
+        ("name: a\nphotos: p\nintrinsics: {fx: 800, fy: 800, cx: 512}\n", "intrinsics.cy"),
         ("name: a/b\nphotos: p\n", "name"),
         ("name: a\nphotos: p\nanchors: [{name: r, image: x.png}]\n", "anchors[0].pixel"),
         ("name: a\nphotos: p\nanchors: [{name: r, point: [1, 2]}]\n", "anchors[0].point"),

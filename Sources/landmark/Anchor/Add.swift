@@ -1,7 +1,7 @@
-import Anchoring
 import ArgumentParser
 import Foundation
 import Geometry
+import LandmarkMap
 
 extension Landmark.Anchor {
     /// `landmark anchor add MAP --name N (--pixel IMAGE X Y | --at X Y Z)`.
@@ -36,7 +36,7 @@ extension Landmark.Anchor {
             if !at.isEmpty, at.count != 3 || !at.allSatisfy(\.isFinite) {
                 throw ValidationError("--at takes three finite numbers X Y Z in the landmark frame.")
             }
-            if let problem = Anchoring.Anchor.problem(withName: name) { throw ValidationError("--name: \(problem).") }
+            if let problem = LandmarkMap.Anchor.problem(withName: name) { throw ValidationError("--name: \(problem).") }
             if let yaw, !yaw.isFinite { throw ValidationError("--yaw must be a finite number of degrees.") }
         }
 

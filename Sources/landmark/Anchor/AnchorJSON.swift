@@ -1,5 +1,5 @@
-import Anchoring
 import Foundation
+import LandmarkMap
 
 /// An anchor as JSON: rotation [w, x, y, z], translation and the surface, landmark frame.
 struct AnchorJSON: Codable {
@@ -10,7 +10,7 @@ struct AnchorJSON: Codable {
     var surfaceNormal: [Double]
     var createdAt: Double
 
-    init(_ a: Anchoring.Anchor) {
+    init(_ a: LandmarkMap.Anchor) {
         name = a.name
         landmarkFromAnchor = Pose(rotation: a.landmarkFromAnchor.rotation.wxyz,
                                   translation: [a.landmarkFromAnchor.translation.x, a.landmarkFromAnchor.translation.y, a.landmarkFromAnchor.translation.z])

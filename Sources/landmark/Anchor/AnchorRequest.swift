@@ -24,7 +24,7 @@ struct AnchorRequest {
 
     /// What was placed, with the line `anchor add` prints.
     struct Placed {
-        var anchor: Anchoring.Anchor
+        var anchor: LandmarkMap.Anchor
         var placement: AnchorPlacement
         var isMetric: Bool
         var text: String {
