@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "landmark", targets: ["landmark"]),
+        .executable(name: "landmark-bench", targets: ["landmark-bench"]),
         .library(name: "Geometry", targets: ["Geometry"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Features", targets: ["Features"]),
@@ -103,6 +104,13 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The benchmarks: figures as JSON on stdout (timings live here, never in tests).
+        .executableTarget(name: "landmark-bench", dependencies: [
+            "Geometry", "Imaging", "Features", "Estimators", "GLTF", "LandmarkMap", "Rendering", "Reconstruction",
+            "Localization", "AssetPipeline", "Motion", "Anchoring", "Synthetic", "Support", "Batch",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Atlas CPU time and utilization, ours against xatlas, measured in the same minutes.
-# Usage: Benchmarks/atlas/compare_xatlas.sh LANDMARK_BINARY REPEATS MESH.obj [MESH.obj ...]
-# Ours: median of REPEATS runs of `landmark bench atlas MESH --gutter G` (G = 0 and 2; cpuSeconds =
+# Usage: Benchmarks/atlas/compare_xatlas.sh LANDMARK_BENCH_BINARY REPEATS MESH.obj [MESH.obj ...]
+# Ours: median of REPEATS runs of `landmark-bench atlas MESH --gutter G` (G = 0 and 2; cpuSeconds =
 # process CPU time of generateUVAtlas). xatlas: 3 runs of xatlas_padding.py (padding 0 and 2),
 # which needs the peers venv (PYTHON, default /tmp/peers-venv/bin/python).
 set -euo pipefail
@@ -10,7 +10,7 @@ PY=${PYTHON:-/tmp/peers-venv/bin/python}
 HERE=$(cd "$(dirname "$0")" && pwd)
 for m in "$@"; do
   for g in 0 2; do
-    for i in $(seq "$R"); do "$B" bench atlas "$m" --gutter "$g"; done | python3 -c "
+    for i in $(seq "$R"); do "$B" atlas "$m" --gutter "$g"; done | python3 -c "
 import json, sys, statistics as st
 ds = [json.loads(l) for l in sys.stdin]
 d = ds[0]

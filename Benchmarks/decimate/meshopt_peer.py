@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times meshoptimizer's simplify on a mesh written by `landmark bench decimate`.
+"""Times meshoptimizer's simplify on a mesh written by `landmark-bench decimate`.
 
 Input: a raw file "LMKM" | uint32 vertexCount | uint32 indexCount | float32 xyz × vertexCount |
 uint32 indices × indexCount (little endian), the same welded mesh the Swift decimator gets.

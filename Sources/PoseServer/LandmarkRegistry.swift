@@ -86,14 +86,24 @@ public final class LandmarkRegistry: @unchecked Sendable {
         self.directory = directory; self.loader = loader
     }
 
-    /// Loads every `*.landmark` in the folder; returns the failures by file name (each also
-    /// logged) so one corrupt file does not stop the others from serving.
+    /// Loads every `*.landmark` in the folder and one level down (the registry's
+    /// `Landmarks/NAME/NAME.landmark`), each served under its file stem; a stem already
+    /// loaded from the folder itself is not loaded again. Returns the failures by file name
+    /// (each also logged) so one corrupt file does not stop the others from serving.
     @discardableResult
     public func loadAll() -> [String: String] {
-        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        func maps(in folder: URL) -> [URL] {
+            let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+            return files.filter { $0.pathExtension == "landmark" }.sorted { $0.path < $1.path }
+        }
+        let subfolders = ((try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.isDirectoryKey])) ?? [])
+            .filter { !$0.lastPathComponent.hasPrefix(".") && (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
+            .sorted { $0.path < $1.path }
         var failures: [String: String] = [:]
-        for file in files.sorted(by: { $0.path < $1.path }) where file.pathExtension == "landmark" {
+        var seen = Set<String>()
+        for file in maps(in: directory) + subfolders.flatMap(maps(in:)) {
             let id = file.deletingPathExtension().lastPathComponent
+            guard seen.insert(id).inserted else { continue }
             guard Self.isValidID(id) else { failures[file.lastPathComponent] = RegistryError.invalidID(id).description; continue }
             do {
                 let loaded = try load(id: id, file: file)

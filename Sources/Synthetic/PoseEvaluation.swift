@@ -79,7 +79,6 @@ public func evaluatePoses(_ map: FeatureMap, groundTruth: [GroundTruthCamera], s
         rotErr.append(Quaternion.angleBetween(aligned.rotation, g.cameraFromWorld.rotation) * 180 / .pi)
     }
     centerErr.sort(); rotErr.sort()
-    func median(_ a: [Double]) -> Double { a.count % 2 == 1 ? a[a.count / 2] : (a[a.count / 2 - 1] + a[a.count / 2]) / 2 }
     return PoseErrors(matched: est.count, inliers: fit.inliers.filter { $0 }.count, medianCenterError: median(centerErr),
                       maxCenterError: centerErr.last!, medianRotationErrorDegrees: median(rotErr),
                       maxRotationErrorDegrees: rotErr.last!, sceneSize: size)

@@ -1,11 +1,18 @@
 import ArgumentParser
 
-/// The `landmark` command: one subcommand per job.
+/// The `landmark` command: one subcommand per job, each a nested type in its own file
+/// (`Landmark.Register` in Register.swift, `Landmark.Asset.Optimize` in Asset/Optimize.swift).
+/// Benchmarks are a separate executable, `landmark-bench`.
 @main
 struct Landmark: AsyncParsableCommand {
+    /// The command line's version, printed by `landmark --version`.
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "landmark",
         abstract: "LandmarkAR: visual positioning, asset optimization and motion retargeting for landmark AR.",
-        subcommands: [Register.self, AnchorCommand.self, BatchCommand.self, InfoCommand.self, ExportCommand.self, ImportCommand.self, Synth.self, Mocap.self, LocalizeCommand.self, ServeCommand.self, Asset.self, PreviewCommand.self, Demo.self, Bench.self]
+        version: version,
+        subcommands: [Register.self, Anchor.self, Batch.self, Info.self, Export.self, Import.self, Synth.self, Mocap.self,
+                      Localize.self, Serve.self, Asset.self, Preview.self, Demo.self]
     )
 }

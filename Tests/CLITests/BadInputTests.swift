@@ -84,9 +84,21 @@ import Imaging
     @Test func rootHelpListsEverySubcommand() throws {
         let help = try CLI.ok(["--help"]).stdout
         for name in ["register", "anchor", "batch", "info", "export", "import", "synth", "mocap", "localize",
-                     "serve", "asset", "preview", "demo", "bench"] {
+                     "serve", "asset", "preview", "demo"] {
             #expect(help.contains("  \(name) "), "root help lists \(name)")
         }
+        #expect(!help.contains("  bench "), "benchmarks are landmark-bench's, not the user's")
+    }
+
+    @Test func versionAndNestedHelp() throws {
+        let version = try CLI.ok(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!version.isEmpty && version.first?.isNumber == true, "--version prints a version: \(version)")
+        let optimize = try CLI.ok(["asset", "optimize", "--help"]).stdout
+        for flag in ["--out", "--ratio", "--lods", "--json", "--log-level"] {
+            #expect(optimize.contains(flag), "asset optimize --help lists \(flag)")
+        }
+        let retarget = try CLI.ok(["mocap", "retarget", "--help"]).stdout
+        #expect(retarget.contains("--character") && retarget.contains("--anchor"))
     }
 
     @Test func badFlagExits64() throws {

@@ -29,13 +29,13 @@ import Synthetic
     @Test func exportValidatesOutput() throws {
         let dir = try Self.scratch()
         #expect(throws: (any Error).self) {
-            try ExportCommand.parse(["gate.landmark", "--format", "ply", "--out", dir.path])
+            try Landmark.Export.parse(["gate.landmark", "--format", "ply", "--out", dir.path])
         }
         #expect(throws: (any Error).self) {
-            try ExportCommand.parse(["gate.landmark", "--format", "colmap", "--out", dir.path, "--ascii"])
+            try Landmark.Export.parse(["gate.landmark", "--format", "colmap", "--out", dir.path, "--ascii"])
         }
-        #expect(throws: (any Error).self) { try ExportCommand.parse(["gate.landmark", "--format", "obj", "--out", "x"]) }
-        let ok = try ExportCommand.parse(["gate.landmark", "--format", "colmap", "--out", dir.appendingPathComponent("model").path])
+        #expect(throws: (any Error).self) { try Landmark.Export.parse(["gate.landmark", "--format", "obj", "--out", "x"]) }
+        let ok = try Landmark.Export.parse(["gate.landmark", "--format", "colmap", "--out", dir.appendingPathComponent("model").path])
         #expect(ok.format == .colmap)
     }
 
@@ -45,9 +45,9 @@ import Synthetic
         map.metadata = MapMetadata(name: "gate")
         let url = dir.appendingPathComponent("gate.landmark")
         try LandmarkStore.write(map, to: url)
-        let export = try ExportCommand.parse([url.path, "--format", "colmap", "--out", dir.appendingPathComponent("model").path])
+        let export = try Landmark.Export.parse([url.path, "--format", "colmap", "--out", dir.appendingPathComponent("model").path])
         try export.run()
-        let importer = try ImportColmapCommand.parse([dir.appendingPathComponent("model").path, "--images", dir.path,
+        let importer = try Landmark.Import.Colmap.parse([dir.appendingPathComponent("model").path, "--images", dir.path,
                                                       "--out", dir.appendingPathComponent("back.landmark").path])
         try importer.run()
         let back = try LandmarkStore.read(from: dir.appendingPathComponent("back.landmark"))
@@ -57,10 +57,10 @@ import Synthetic
 
     @Test func importNeedsFolders() throws {
         #expect(throws: (any Error).self) {
-            try ImportColmapCommand.parse(["/no/such/model", "--images", "/tmp", "--out", "x.landmark"])
+            try Landmark.Import.Colmap.parse(["/no/such/model", "--images", "/tmp", "--out", "x.landmark"])
         }
         #expect(throws: (any Error).self) {
-            try ImportColmapCommand.parse(["/tmp", "--images", "/tmp", "--out", "x.db"])
+            try Landmark.Import.Colmap.parse(["/tmp", "--images", "/tmp", "--out", "x.db"])
         }
     }
 }

@@ -31,27 +31,11 @@ struct SyntheticFixture: Sendable {
                     "--priors", synth.appendingPathComponent("ground_truth.json").path, "--orb-layer",
                     "--out", dir.appendingPathComponent("s.landmark").path])
         try CLI.ok(["mocap", "make-demo", "--out", dir.appendingPathComponent("assets").path])
-        let gt = try JSONDecoder().decode(GroundTruthFile.self,
-                                          from: Data(contentsOf: synth.appendingPathComponent("ground_truth.json")))
+        let gt = try GroundTruthFile.read(from: synth.appendingPathComponent("ground_truth.json"))
         return SyntheticFixture(dir: dir, groundTruth: gt)
     }
 
     static func get() async throws -> SyntheticFixture { try await shared.value }
-}
-
-/// The parts of `ground_truth.json` the tests use (metres, Y up, OpenCV camera axes).
-struct GroundTruthFile: Decodable, Sendable {
-    struct Pose: Decodable, Sendable { var rotation: [Double]; var translation: [Double] }
-    struct View: Decodable, Sendable {
-        var name: String
-        var cameraFromWorld: Pose
-        var fx: Double, fy: Double, cx: Double, cy: Double
-        var width: Int, height: Int
-    }
-    struct Plane: Decodable, Sendable { var point: [Double]; var normal: [Double] }
-    var images: [View]
-    var queries: [View]
-    var roof: Plane
 }
 
 /// Small pose maths on [w,x,y,z] quaternions and [x,y,z] arrays (no dependency on the modules).
@@ -69,9 +53,10 @@ enum PoseMath {
         (0..<3).map { (a[$0] - b[$0]) * (a[$0] - b[$0]) }.reduce(0, +).squareRoot()
     }
     /// Camera centre in the world from a cameraFromWorld pose: −Rᵀ t.
-    static func centre(_ pose: GroundTruthFile.Pose) -> [Double] {
-        rotate(conjugate(pose.rotation), pose.translation).map { -$0 }
+    static func centre(rotation: [Double], translation: [Double]) -> [Double] {
+        rotate(conjugate(rotation), translation).map { -$0 }
     }
+    static func centre(_ pose: GroundTruthFile.Pose) -> [Double] { centre(rotation: pose.rotation, translation: pose.translation) }
     /// Pixel (OpenCV convention) of world point `x` in `view`, nil when behind the camera.
     static func project(_ x: [Double], in view: GroundTruthFile.View) -> (u: Double, v: Double)? {
         let r = rotate(view.cameraFromWorld.rotation, x)

@@ -1,9 +1,0 @@
-import ArgumentParser
-
-/// `landmark asset …`: inspect, optimize and compare meshes and glTF assets.
-struct Asset: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Inspect, optimize (decimate, LODs) and compare meshes and glTF assets.",
-        subcommands: [AssetInfo.self, AssetOptimize.self, AssetCompare.self, AssetUV.self]
-    )
-}
