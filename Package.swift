@@ -51,10 +51,10 @@ let package = Package(
         .target(name: "Geometry"),
         .target(name: "Support", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // Level 1: images.
-        .target(name: "Imaging", dependencies: ["Geometry", "CVBridge", "Support"]),
+        .target(name: "Imaging", dependencies: ["Geometry", "CVBridge"]),
         // Level 2: features, estimators, glTF.
-        .target(name: "Features", dependencies: ["Geometry", "Imaging", "CVBridge", "Support"]),
-        .target(name: "Estimators", dependencies: ["Geometry", "Imaging", "CVBridge", "Support"]),
+        .target(name: "Features", dependencies: ["Geometry", "Imaging", "CVBridge"]),
+        .target(name: "Estimators", dependencies: ["Geometry", "Imaging", "CVBridge"]),
         .target(name: "GLTF", dependencies: ["Geometry", "Imaging", "Support"]),
         // Level 3: the map store, the rasterizer.
         .target(name: "LandmarkMap", dependencies: [
@@ -77,22 +77,20 @@ let package = Package(
         .target(name: "Motion", dependencies: ["Geometry", "GLTF", "Support"]),
         // Level 5: anchoring and previews; synthetic data (the CLI and tests only).
         .target(name: "Anchoring", dependencies: [
-            "Geometry", "Imaging", "Estimators", "LandmarkMap", "GLTF", "Rendering", "Motion", "Support",
-        ]),
+            "Geometry", "Imaging", "Estimators", "LandmarkMap", "GLTF", "Rendering", ]),
         .target(name: "Synthetic", dependencies: [
             "Geometry", "Imaging", "Features", "Estimators", "LandmarkMap", "GLTF", "Rendering", "AssetPipeline", "Motion",
             "Support",
         ]),
         // Level 6: batch jobs, the pose-query HTTP service (Hummingbird 2).
         .target(name: "Batch", dependencies: [
-            "Support", "GLTF", "AssetPipeline", "Motion",
+            "Support", "AssetPipeline", "Motion",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "PoseServer", dependencies: [
-            "Geometry", "Imaging", "LandmarkMap", "Localization", "GLTF", "Rendering", "Motion", "Anchoring", "Support",
-            .product(name: "Hummingbird", package: "hummingbird"),
+            "Geometry", "Imaging", "LandmarkMap", "Localization", "Rendering", "Anchoring", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "MultipartKit", package: "multipart-kit"),
@@ -115,33 +113,32 @@ let package = Package(
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "SupportTests", dependencies: ["Support", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Geometry", "Support"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Imaging", "Geometry", "Synthetic", "CVBridge"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Imaging", "Geometry", "Synthetic"]),
         .testTarget(name: "EstimatorsTests", dependencies: ["Estimators", "Imaging", "Geometry", "Synthetic"]),
-        .testTarget(name: "GLTFTests", dependencies: ["GLTF", "Imaging", "Geometry", "Synthetic", "AssetPipeline", "Support"]),
+        .testTarget(name: "GLTFTests", dependencies: ["GLTF", "Synthetic", "AssetPipeline"]),
         .testTarget(name: "LandmarkMapTests", dependencies: ["LandmarkMap", "Features", "Geometry", "Support", "Synthetic"]),
         .testTarget(name: "ReconstructionTests", dependencies: [
-            "Reconstruction", "Features", "Estimators", "Imaging", "Rendering", "LandmarkMap", "Geometry", "CVBridge",
-            "Support", "Synthetic",
+            "Reconstruction", "Features", "Estimators", "Imaging", "Rendering", "LandmarkMap", "Geometry", "Support", "Synthetic",
         ]),
         .testTarget(name: "LocalizationTests", dependencies: [
-            "Localization", "Reconstruction", "Features", "Estimators", "Imaging", "LandmarkMap", "Geometry", "Synthetic",
+            "Localization", "Reconstruction", "Features", "Imaging", "LandmarkMap", "Geometry", "Synthetic",
         ]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Imaging", "Geometry", "GLTF", "Synthetic"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Imaging", "Geometry", "GLTF"]),
         .testTarget(name: "SyntheticTests", dependencies: ["Synthetic", "Rendering", "Imaging", "Geometry"]),
         .testTarget(name: "AssetPipelineTests", dependencies: [
             "AssetPipeline", "GLTF", "Rendering", "Imaging", "Geometry", "Support", "Synthetic", "CVBridge",
         ]),
-        .testTarget(name: "MotionTests", dependencies: ["Motion", "GLTF", "Geometry", "Synthetic"]),
+        .testTarget(name: "MotionTests", dependencies: ["Motion", "Geometry", "Synthetic"]),
         .testTarget(name: "AnchoringTests", dependencies: [
             "Anchoring", "Estimators", "LandmarkMap", "Geometry", "GLTF", "Motion", "Rendering", "Imaging", "Synthetic",
         ]),
         .testTarget(name: "BatchTests", dependencies: [
-            "Batch", "GLTF", "AssetPipeline", "Synthetic", "landmark", .product(name: "Crypto", package: "swift-crypto"),
+            "Batch", "GLTF", "AssetPipeline", "landmark", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "PoseServerTests", dependencies: [
             "PoseServer", "Localization", "LandmarkMap", "Rendering", "Imaging", "Geometry", "Anchoring", "Motion",
-            "GLTF", "Synthetic",
+            "Synthetic",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -193,7 +193,8 @@ struct BenchServe: ParsableCommand {
         guard let r = try? client.send(method: "GET", path: "/metrics"), r.status == 200 else { return 0 }
         let text = String(decoding: r.body, as: UTF8.self)
         for line in text.split(separator: "\n") where line.hasPrefix("landmark_resident_memory_bytes ") {
-            return Int(line.split(separator: " ").last ?? "") ?? 0
+            // The registry writes gauges as floats ("1.2e+08" or "123456789.0").
+            return Int(Double(line.split(separator: " ").last ?? "") ?? 0)
         }
         return 0
     }

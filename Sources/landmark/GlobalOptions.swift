@@ -15,27 +15,27 @@ struct GlobalOptions: ParsableArguments {
 
     /// `--seed`, or the command's own default when it is not given.
     func seed(default value: UInt64) -> UInt64 { seed ?? value }
-
-    /// Sends swift-log's messages to stderr from `--log-level` up. Once per process: swift-log
-    /// allows one bootstrap, and tests run several commands in one process.
-    func bootstrapLogging() {
-        LoggingBootstrap.once(level: logLevel)
-    }
 }
 
-/// swift-log's one bootstrap per process.
-private enum LoggingBootstrap {
-    nonisolated(unsafe) private static var done = false
-
-    static func once(level: Logger.Level) {
-        guard !done else { return }
-        done = true
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-    }
+/// A command with the global options; `Landmark.main` reads its `--log-level` before it runs.
+protocol GlobalOptionsCommand {
+    var global: GlobalOptions { get }
 }
+
+extension Landmark.Register: GlobalOptionsCommand {}
+extension Landmark.Synth: GlobalOptionsCommand {}
+extension Landmark.Localize: GlobalOptionsCommand {}
+extension Landmark.Info: GlobalOptionsCommand {}
+extension Landmark.Demo: GlobalOptionsCommand {}
+extension Landmark.Preview: GlobalOptionsCommand {}
+extension Landmark.Serve: GlobalOptionsCommand {}
+extension Landmark.Anchor.List: GlobalOptionsCommand {}
+extension Landmark.Anchor.Add: GlobalOptionsCommand {}
+extension Landmark.Batch.Status: GlobalOptionsCommand {}
+extension Landmark.Mocap.Report: GlobalOptionsCommand {}
+extension Landmark.Mocap.Info: GlobalOptionsCommand {}
+extension Landmark.Asset.Compare: GlobalOptionsCommand {}
+extension Landmark.Asset.Info: GlobalOptionsCommand {}
+extension Landmark.Asset.Optimize: GlobalOptionsCommand {}
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Support
 
 /// The `landmark` command: one subcommand per job, each a nested type in its own file
 /// (`Landmark.Register` in Register.swift, `Landmark.Asset.Optimize` in Asset/Optimize.swift).
@@ -15,4 +16,20 @@ struct Landmark: AsyncParsableCommand {
         subcommands: [Register.self, Anchor.self, Batch.self, Info.self, Export.self, Import.self, Synth.self, Mocap.self,
                       Localize.self, Serve.self, Asset.self, Preview.self, Demo.self]
     )
+
+    /// Parses the command line, sends the log to stderr at the command's `--log-level`
+    /// (swift-log allows one bootstrap per process, so it happens here, once), then runs.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            LoggingSetup.bootstrap(level: (command as? GlobalOptionsCommand)?.global.logLevel ?? .info)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

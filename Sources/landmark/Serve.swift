@@ -84,7 +84,6 @@ extension Landmark {
         }
 
         func run() async throws {
-            global.bootstrapLogging()
             if !noAllocatorTuning { AllocatorTuning().apply() }
             var configuration = PoseServerConfiguration(landmarksDirectory: URL(fileURLWithPath: landmarks))
             configuration.host = host
@@ -98,8 +97,7 @@ extension Landmark {
             configuration.maxQueuedQueries = queue
             configuration.requestDeadlineSeconds = deadline
             configuration.previewCharacter = try Self.previewCharacter(character: character, animation: animation)
-            var logger = Logger(label: "landmark.server")
-            logger.logLevel = global.logLevel
+            let logger = Logger(label: "landmark.server")
             if apiKeys.isEmpty { logger.warning("no API keys: query routes are open, admin routes refused") }
             var options = LocalizationOptions()
             options.maxImagePixels = maxImagePixels
