@@ -32,6 +32,10 @@ public struct LocalizationOptions: Sendable, Equatable {
     /// SIFT fallback in 20 queries).
     public var orbMaxFeatures: Int = 2000
     public var orbColdMatchFeatures: Int = 1200
+    /// An ORB-layer pose whose camera centre's standard deviation (`cameraCentreSigma`)
+    /// exceeds this fraction of the inliers' median depth is localized again with the map's
+    /// own features, and the better-constrained answer is given.
+    public var orbSecondOpinionSpread: Double = 0.005
     /// ORB layer: re-fit the pose on patch-aligned inlier positions (`refineWithPatches`),
     /// with this Huber loss scale in pixels.
     public var patchRefinement = true
@@ -84,6 +88,17 @@ public struct LocalizationOptions: Sendable, Equatable {
     /// back to a cold query.
     public var priorWindowPixels: Double = 24
     public var priorMinMatches: Int = 40
+    /// RANSAC iterations on the prior's window matches (enough at an inlier ratio of 0.4
+    /// or more; a prior whose windows hold fewer right matches is not worth following).
+    public var priorRansacIterations: Int = 300
+    /// The prior's pose is confirmed by the image alone (`Localizer.priorCheck`): the
+    /// strongest N features are matched against the whole map without the prior, and at
+    /// least `priorCheckMinSupport` of those matches, and `priorCheckMinFraction` of them,
+    /// must agree with the pose; otherwise the query is answered cold. 0 turns the check
+    /// off (a pose from a drifted prior can then be answered, as a benchmark baseline).
+    public var priorCheckFeatures: Int = 400
+    public var priorCheckMinSupport: Int = 8
+    public var priorCheckMinFraction: Double = 0.2
     /// Guided re-matching after the robust pose: every map point is projected with the
     /// verified pose and matched in a window of this radius (pixels of the downscaled frame),
     /// which finds several times the inliers of the whole-map search; the pose is then
@@ -128,6 +143,10 @@ public struct LocalizationOptions: Sendable, Equatable {
             throw fail("focal sweep needs 0 < minFocalFactor < maxFocalFactor and focalSteps ≥ 2")
         }
         guard priorWindowPixels > 0, priorMinMatches >= 4 else { throw fail("prior window must be > 0 and priorMinMatches ≥ 4") }
+        guard priorRansacIterations > 0 else { throw fail("priorRansacIterations must be > 0") }
+        guard priorCheckFeatures >= 0, priorCheckMinSupport >= 1, (0...1).contains(priorCheckMinFraction) else {
+            throw fail("priorCheckFeatures must be ≥ 0, priorCheckMinSupport ≥ 1 and priorCheckMinFraction in [0, 1]")
+        }
         guard guidedWindowPixels >= 0, guidedWindowPixels.isFinite else { throw fail("guidedWindowPixels must be ≥ 0") }
         guard guidedRounds >= 0 else { throw fail("guidedRounds must be ≥ 0") }
         guard refinementLossPixels > 0 else { throw fail("refinementLossPixels must be > 0") }

@@ -23,6 +23,11 @@ public struct LocalizationResult: Sendable, Equatable {
     public var matches: Int
     /// Root-mean-square reprojection error of the inliers, in pixels of the frame as sent.
     public var rmsePx: Double?
+    /// The camera centre's standard deviation in metres implied by the inliers' geometry and
+    /// residuals (`cameraCentreSigma`); nil when not localized.
+    public var positionSigmaMetres: Double?
+    /// The same as a fraction of the inliers' median depth (scale-free).
+    public var relativePositionSigma: Double?
     /// In [0, 1]: grows with the inlier count and ratio and the inliers' spread over the frame.
     public var confidence: Double
     /// The intrinsics the pose was computed with, in pixels of the frame as sent (the
@@ -36,6 +41,8 @@ public struct LocalizationResult: Sendable, Equatable {
     /// Why the ORB query layer's attempt was not the answer, when the query fell back to
     /// the map's own features; nil otherwise.
     public var fallbackReason: String?
+    /// What became of the query's tracking prior; nil when it had none.
+    public var prior: PriorReport?
     /// Wall-clock milliseconds per stage.
     public var timings: StageTimings
     /// CPU milliseconds per stage of the thread that answered the query: its own work even
@@ -66,6 +73,32 @@ public struct LocalizationResult: Sendable, Equatable {
 
     public var landmarkFromCamera: Rigid3? { cameraFromLandmark?.inverse }
     public var isLocalized: Bool { status == .localized }
+}
+
+/// What the localizer made of a query's tracking prior. A prior only proposes: the pose
+/// found from it is the answer only when matches found without it confirm it
+/// (`LocalizationOptions.priorCheckFeatures`); otherwise the query is answered cold.
+public struct PriorReport: Sendable, Equatable {
+    /// True when the answer came from the prior's windows (and the image confirmed it).
+    public var used: Bool
+    /// Why the prior was not used, when it was not.
+    public var rejectedReason: String?
+    /// How far the answer is from the prior: camera centres in metres, rotation in degrees
+    /// (the prior's own error as the image shows it); nil when not localized.
+    public var offsetMetres: Double?
+    public var offsetDegrees: Double?
+
+    public init(used: Bool, rejectedReason: String? = nil, offsetMetres: Double? = nil, offsetDegrees: Double? = nil) {
+        self.used = used; self.rejectedReason = rejectedReason
+        self.offsetMetres = offsetMetres; self.offsetDegrees = offsetDegrees
+    }
+
+    /// `{"used":…,"rejectedReason":…,"offsetMetres":…,"offsetDegrees":…}`.
+    public var jsonObject: [String: Any] {
+        ["used": used, "rejectedReason": rejectedReason ?? NSNull(),
+         "offsetMetres": offsetMetres.map { LocalizationResult.round($0, 4) } ?? NSNull(),
+         "offsetDegrees": offsetDegrees.map { LocalizationResult.round($0, 3) } ?? NSNull()]
+    }
 }
 
 /// A query pixel and the map point it was matched to.
@@ -99,7 +132,8 @@ extension LocalizationResult {
     /// The wire format shared by `landmark localize --json` and the server:
     /// `{"image":…,"status":…,"reason":…,"cameraFromLandmark":{"rotation":[w,x,y,z],
     /// "translation":[x,y,z]},"landmarkFromCamera":{…},"inliers":N,"rmsePx":…,"timingsMs":{…}}`
-    /// plus `matches`, `confidence`, `intrinsics`, `focalEstimated`, `features` and `fallbackReason`.
+    /// plus `matches`, `confidence`, `intrinsics`, `focalEstimated`, `features`, `fallbackReason`
+    /// and `prior` (`PriorReport`; null without a prior).
     /// Keys absent from a `not_localized` answer are JSON `null`.
     public func jsonObject(image: String?) -> [String: Any] {
         var o: [String: Any] = [:]
@@ -115,6 +149,9 @@ extension LocalizationResult {
         o["focalEstimated"] = focalEstimated
         o["features"] = features?.rawValue ?? NSNull()
         o["fallbackReason"] = fallbackReason ?? NSNull()
+        o["prior"] = prior?.jsonObject ?? NSNull()
+        o["positionSigmaM"] = positionSigmaMetres.map { Self.round($0, 4) } ?? NSNull()
+        o["relativePositionSigma"] = relativePositionSigma.map { Self.round($0, 6) } ?? NSNull()
         if let k = intrinsics {
             o["intrinsics"] = ["fx": Self.round(k.fx, 3), "fy": Self.round(k.fy, 3),
                                "cx": Self.round(k.cx, 3), "cy": Self.round(k.cy, 3),

@@ -86,15 +86,24 @@ public final class Localizer: PoseLocalizing {
         // The ORB layer first when it can answer (known intrinsics); the map's own features
         // when it declines. Its weak-evidence checks are the same, so a decline costs time,
         // never a wrong pose.
-        var fallbackReason: String?
         if options.useORBLayer, let orbIndex, k != nil {
             let attempt = try localize(prepared, index: orbIndex, maxFeatures: options.orbMaxFeatures, prior: prior, clock: &clock)
-            if attempt.isLocalized { return clock.stamp(attempt) }
-            fallbackReason = attempt.reason
+            guard attempt.isLocalized else {
+                var result = try localize(prepared, index: index, maxFeatures: options.maxFeatures, prior: prior, clock: &clock)
+                result.fallbackReason = attempt.reason.map { "ORB layer: \($0)" }
+                return clock.stamp(result)
+            }
+            // A verified ORB pose whose inliers constrain it poorly (far, few, one-sided:
+            // synthetic queries answered 10–14 cm off had the largest spread) gets a second
+            // opinion from the map's own features; the better-constrained answer wins.
+            let spread = attempt.relativePositionSigma ?? .infinity
+            guard spread > options.orbSecondOpinionSpread else { return clock.stamp(attempt) }
+            var second = try localize(prepared, index: index, maxFeatures: options.maxFeatures, prior: prior, clock: &clock)
+            guard second.isLocalized, (second.relativePositionSigma ?? .infinity) < spread else { return clock.stamp(attempt) }
+            second.fallbackReason = String(format: "ORB layer: its pose was poorly constrained (centre σ %.2f %% of the depth)", spread * 100)
+            return clock.stamp(second)
         }
-        var result = try localize(prepared, index: index, maxFeatures: options.maxFeatures, prior: prior, clock: &clock)
-        result.fallbackReason = fallbackReason.map { "ORB layer: \($0)" }
-        return clock.stamp(result)
+        return clock.stamp(try localize(prepared, index: index, maxFeatures: options.maxFeatures, prior: prior, clock: &clock))
     }
 
     /// A frame downscaled to the working size, with its intrinsics there and as sent.
@@ -123,24 +132,57 @@ public final class Localizer: PoseLocalizing {
                                                                          siftContrastThreshold: options.siftContrastThreshold))
         clock.end(\.features)
 
-        // 2D–3D matches, then the pose.
+        // 2D–3D matches, then the pose. A tracking prior proposes matches in windows around
+        // the map points it projects; the pose they give must then be confirmed by the image
+        // alone (`priorCheck`), else the query is answered cold.
         var correspondences: [Correspondence] = []
         var hypothesis: PoseHypothesis?
+        var priorReport: PriorReport?
         if let prior, let k {
+            priorReport = PriorReport(used: false)
             correspondences = matchWithPrior(features, index: index, cameraFromLandmark: prior, intrinsics: k, options: options)
             clock.end(\.match)
             if correspondences.count >= options.priorMinMatches {
                 let (p3, p2) = arrays(correspondences, features, index)
-                hypothesis = estimatePose(points: p3, pixels: p2, intrinsics: k, options: options)
-                if let h = hypothesis, verify(h, matches: correspondences.count, features: features) != nil { hypothesis = nil }
+                // A prior worth following leaves mostly right matches in its windows, which a
+                // few hundred draws find; a drifted one leaves a low inlier ratio, for which
+                // the full budget would spend hundreds of milliseconds before going cold anyway.
+                hypothesis = estimatePose(points: p3, pixels: p2, intrinsics: k, options: options,
+                                          maxIterations: options.priorRansacIterations)
+                if let h = hypothesis, let reason = verify(h, matches: correspondences.count, features: features) {
+                    hypothesis = nil
+                    priorReport?.rejectedReason = "the matches in the prior's windows give no verified pose: \(reason)"
+                }
                 // Window matches are only right where the true pose is within the window of
                 // the prior: a pose whose inliers moved farther than that from their prior
                 // projections was fitted to wrong matches; fall back to the cold search.
-                if let h = hypothesis,
-                   priorDisplacement(h, prior: prior, points: p3, intrinsics: k)
-                    > priorWindowRadius(options, width: image.width, height: image.height) { hypothesis = nil }
+                if let h = hypothesis {
+                    let moved = priorDisplacement(h, prior: prior, points: p3, intrinsics: k)
+                    let radius = priorWindowRadius(options, width: image.width, height: image.height)
+                    if moved > radius {
+                        hypothesis = nil
+                        priorReport?.rejectedReason = String(format: "the pose from the prior's windows moved its inliers %.1f px from the prior (window %.1f px)", moved, radius)
+                    }
+                }
+            } else {
+                priorReport?.rejectedReason = "\(correspondences.count) matches in the prior's windows; need \(options.priorMinMatches)"
             }
             clock.end(\.pose)
+            if let h = hypothesis, options.priorCheckFeatures > 0 {
+                // The image decides: the pose must be supported by cold matches, found
+                // without the prior. Windows around a wrong prediction collect matches that
+                // agree with the wrong pose, and verification alone then accepts it.
+                let check = try priorCheck(h, features: features, index: index, intrinsics: k)
+                clock.end(\.match)
+                if let reason = check {
+                    hypothesis = nil
+                    priorReport?.rejectedReason = reason
+                } else {
+                    priorReport?.used = true
+                }
+            } else if hypothesis != nil {
+                priorReport?.used = true
+            }
         }
         if hypothesis == nil {
             correspondences = try matchStrongestToMap(features, index: index, options: coldOptions)
@@ -154,15 +196,24 @@ public final class Localizer: PoseLocalizing {
             }
             clock.end(\.pose)
         }
+        func answer(_ r: LocalizationResult) -> LocalizationResult {
+            var r = withKind(r)
+            r.prior = priorReport
+            if let prior, let pose = r.cameraFromLandmark {
+                r.prior?.offsetMetres = length(pose.centerOfTargetInSource - prior.centerOfTargetInSource)
+                r.prior?.offsetDegrees = Quaternion.angleBetween(pose.rotation, prior.rotation) * 180 / .pi
+            }
+            return r
+        }
         guard correspondences.count >= options.minInliers else {
-            return withKind(.notLocalized("\(correspondences.count) 2D–3D matches from \(features.count) features; need at least \(options.minInliers)",
+            return answer(.notLocalized("\(correspondences.count) 2D–3D matches from \(features.count) features; need at least \(options.minInliers)",
                                              matches: correspondences.count))
         }
         guard let found = hypothesis else {
-            return withKind(.notLocalized("no pose found among \(correspondences.count) 2D–3D matches", matches: correspondences.count))
+            return answer(.notLocalized("no pose found among \(correspondences.count) 2D–3D matches", matches: correspondences.count))
         }
         if let reason = verify(found, matches: correspondences.count, features: features) {
-            return withKind(.notLocalized(reason, inliers: found.inlierCount, matches: correspondences.count))
+            return answer(.notLocalized(reason, inliers: found.inlierCount, matches: correspondences.count))
         }
         // The verified pose: guided re-matching over the whole map, then a robust refinement.
         var (h, finalCorrespondences) = refineWithGuidedMatches(found, correspondences: correspondences, features: features,
@@ -185,13 +236,36 @@ public final class Localizer: PoseLocalizing {
                                         matches: finalCorrespondences.count, rmsePx: h.rmse / scale,
                                         confidence: confidence(found, matches: correspondences.count, features: features),
                                         intrinsics: outK, focalEstimated: fullK == nil)
+        let (finalPoints, finalPixels) = arrays(finalCorrespondences, features, index)
+        let sigma = cameraCentreSigma(h.cameraFromLandmark, intrinsics: h.intrinsics, points: finalPoints,
+                                      pixels: finalPixels, inliers: h.inliers, rmse: h.rmse)
+        result.positionSigmaMetres = sigma.metres
+        result.relativePositionSigma = sigma.relative
         result.inlierCorrespondences = finalCorrespondences.indices.filter { h.inliers[$0] }.map { i in
             let kp = features.keypoints[finalCorrespondences[i].keypoint]
             return InlierCorrespondence(pixel: (kp.pixel + 0.5) / scale - 0.5, point: index.positions[finalCorrespondences[i].point],
                                         size: Double(kp.size) / scale)
         }
-        result.features = index.kind
-        return result
+        return answer(result)
+    }
+
+    /// Nil when `h` is supported by the image independently of the prior, else why not:
+    /// the strongest `priorCheckFeatures` keypoints are matched against the whole map (the
+    /// cold search, no prior involved) and at least `priorCheckMinSupport` of those matches,
+    /// and `priorCheckMinFraction` of them, must reproject within the inlier threshold
+    /// under `h`. A pose pulled towards a drifted prior fails it: the cold matches agree
+    /// with the true pose, not with the prior's.
+    func priorCheck(_ h: PoseHypothesis, features: FeatureSet, index: MapIndex, intrinsics k: CameraIntrinsics) throws -> String? {
+        var sample = options
+        sample.coldMatchFeatures = options.priorCheckFeatures
+        let cold = try matchStrongestToMap(features, index: index, options: sample)
+        let (p3, p2) = arrays(cold, features, index)
+        let support = scorePose(h.cameraFromLandmark, intrinsics: k, points: p3, pixels: p2,
+                                threshold: options.maxReprojectionErrorPixels).count
+        let needed = max(options.priorCheckMinSupport, Int((options.priorCheckMinFraction * Double(cold.count)).rounded(.up)))
+        logger.debug("prior check: \(support) of \(cold.count) cold matches support the pose (need \(needed))")
+        guard support < needed else { return nil }
+        return "the image does not confirm the pose found from the prior: \(support) of \(cold.count) matches found without the prior agree with it; need \(needed)"
     }
 
     /// Median distance, in pixels, between the inliers' projections with `prior` and with

@@ -368,6 +368,17 @@ components:
         focalEstimated: {type: boolean}
         features: {type: string, enum: [sift, orb], nullable: true, description: "orb when the map's ORB query layer answered"}
         fallbackReason: {type: string, nullable: true, description: "why the ORB layer's attempt was not the answer"}
+        positionSigmaM: {type: number, nullable: true, description: "camera centre's standard deviation implied by the inliers, in map units"}
+        relativePositionSigma: {type: number, nullable: true, description: "positionSigmaM as a fraction of the inliers' median depth"}
+        prior:
+          type: object
+          nullable: true
+          description: "what became of the tracking prior (null without one): used only when matches found without it confirm its pose"
+          properties:
+            used: {type: boolean}
+            rejectedReason: {type: string, nullable: true}
+            offsetMetres: {type: number, nullable: true, description: "distance of the answer's camera centre from the prior's"}
+            offsetDegrees: {type: number, nullable: true, description: "rotation between the answer and the prior"}
         intrinsics:
           type: object
           nullable: true

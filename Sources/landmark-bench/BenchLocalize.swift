@@ -61,6 +61,9 @@ struct BenchLocalize: ParsableCommand {
     @Option(help: "ORB layer: align-and-refit rounds.")
     var patchRounds: Int = LocalizationOptions().patchRounds
 
+    @Option(help: "Features matched cold to confirm a pose found from the prior (0 = no check).")
+    var priorCheckFeatures: Int = LocalizationOptions().priorCheckFeatures
+
     @Option(help: "Strongest features used by the cold whole-map search (0 = all).")
     var coldMatchFeatures: Int = LocalizationOptions().coldMatchFeatures
 
@@ -106,6 +109,7 @@ struct BenchLocalize: ParsableCommand {
         options.patchRefinement = patchRefinement
         options.maxPatchPoints = maxPatchPoints
         options.patchRounds = patchRounds
+        options.priorCheckFeatures = priorCheckFeatures
         options.searchChecks = searchChecks
         options.guidedWindowPixels = guidedWindow
         options.refinementLossPixels = refinementLoss
@@ -188,7 +192,7 @@ struct BenchLocalize: ParsableCommand {
 
         var json: [String: Any] = [
             "map": map, "queries": views.count, "seed": seed, "repeats": repeats,
-            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "orb_layer": orbLayer, "orb_features": orbFeatures, "orb_cold_match_features": orbColdMatchFeatures, "patch_refinement": patchRefinement, "max_patch_points": maxPatchPoints, "patch_rounds": patchRounds, "cold_match_features": coldMatchFeatures, "search_checks": searchChecks, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
+            "options": ["max_image_size": maxImageSize, "max_features": maxFeatures, "orb_layer": orbLayer, "orb_features": orbFeatures, "orb_cold_match_features": orbColdMatchFeatures, "patch_refinement": patchRefinement, "max_patch_points": maxPatchPoints, "patch_rounds": patchRounds, "prior_check_features": priorCheckFeatures, "cold_match_features": coldMatchFeatures, "search_checks": searchChecks, "guided_window_px": guidedWindow, "refinement_loss_px": refinementLoss, "tightening_rounds": tighteningRounds, "tightening_factor": tighteningFactor, "stretch_contrast": stretchContrast, "sift_contrast": siftContrast],
             "map_load_seconds": loadSeconds, "index_rows": localizer.index.rowCount, "map_points": localizer.index.pointCount,
             "accuracy_cold": summary(cold), "accuracy_prior": summary(tracked),
             "prior_noise_m_deg": noise, "latency_ms": speed, "per_query": lines,

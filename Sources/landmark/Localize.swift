@@ -29,7 +29,9 @@ extension Landmark {
         @Option(help: "Intrinsics in pixels of the frames as given: \"fx,fy,cx,cy\", \"f\", or a file (JSON {fx,fy,cx,cy} or a 3×3 K.txt). Omitted: the focal length is estimated.")
         var intrinsics: String?
 
-        @Option(help: "A tracking prior: JSON {\"rotation\":[w,x,y,z],\"translation\":[x,y,z]} as cameraFromLandmark (or a previous --json line).")
+        @Option(help: ArgumentHelp(
+            "A tracking prior: JSON {\"rotation\":[w,x,y,z],\"translation\":[x,y,z]} as cameraFromLandmark (or a previous --json line), inline or in a file.",
+            discussion: "A file of JSON lines, each with \"image\" (a frame's file name) and its pose, gives each frame its own prior (a tracking log); frames it does not name have none. The prior only proposes: the answer's \"prior\" says whether the image confirmed it."))
         var prior: String?
 
         @OptionGroup var global: GlobalOptions
@@ -51,8 +53,8 @@ extension Landmark {
             for image in images where !FileManager.default.fileExists(atPath: image) {
                 throw ValidationError("the query frame \(image) does not exist.")
             }
-            if let prior, !FileManager.default.fileExists(atPath: prior) {
-                throw ValidationError("the prior file \(prior) does not exist.")
+            if let prior, !prior.hasPrefix("{"), !FileManager.default.fileExists(atPath: prior) {
+                throw ValidationError("--prior: \(prior) is neither a JSON pose nor a file that exists.")
             }
             guard maxImageSize >= 0 else { throw ValidationError("--max-image-size must be ≥ 0.") }
             guard minInliers >= 4 else { throw ValidationError("--min-inliers must be at least 4.") }
@@ -60,7 +62,7 @@ extension Landmark {
 
         func run() throws {
             let queryIntrinsics = try Self.parseIntrinsics(intrinsics)
-            let priorPose = try prior.map { try PoseJSON.parseCameraFromLandmark(Data(contentsOf: URL(fileURLWithPath: $0))) }
+            let priors = try prior.map(Self.parsePriors)
             var options = LocalizationOptions()
             options.seed = global.seed(default: 0)
             options.maxImageSize = maxImageSize
@@ -77,7 +79,7 @@ extension Landmark {
                 }
                 do {
                     let result = try localizer.localize(LocalizationQuery(imageData: data, name: name, intrinsics: queryIntrinsics,
-                                                                          cameraFromLandmarkPrior: priorPose))
+                                                                          cameraFromLandmarkPrior: priors?.pose(for: name)))
                     print(global.json ? result.jsonLine(image: name) : Self.text(result, name: name))
                 } catch {
                     printError("\(path): \(error)")
@@ -85,6 +87,47 @@ extension Landmark {
                 }
             }
             if failures > 0 { throw ExitCode(1) }
+        }
+
+        /// The `--prior` argument: one pose for every frame, or one per frame by file name.
+        enum Priors {
+            case all(Rigid3)
+            case perImage([String: Rigid3])
+
+            func pose(for name: String) -> Rigid3? {
+                switch self {
+                case .all(let pose): pose
+                case .perImage(let poses): poses[name]
+                }
+            }
+        }
+
+        /// Inline JSON, a file with one pose, or a file of JSON lines with "image" and a pose.
+        static func parsePriors(_ text: String) throws -> Priors {
+            let data: Data
+            if text.hasPrefix("{") {
+                data = Data(text.utf8)
+            } else {
+                do { data = try Data(contentsOf: URL(fileURLWithPath: text)) } catch {
+                    throw ValidationError("--prior: cannot read \(text).")
+                }
+            }
+            let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            do {
+                guard lines.count > 1 else { return .all(try PoseJSON.parseCameraFromLandmark(data)) }
+                var poses: [String: Rigid3] = [:]
+                for (n, line) in lines.enumerated() {
+                    let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                    guard let image = object?["image"] as? String else {
+                        throw ValidationError("--prior: line \(n + 1) has no \"image\" (a file of several priors names each frame).")
+                    }
+                    poses[URL(fileURLWithPath: image).lastPathComponent] = try PoseJSON.parseCameraFromLandmark(Data(line.utf8))
+                }
+                return .perImage(poses)
+            } catch let error as LocalizationError {
+                throw ValidationError("--prior: \(error)")
+            }
         }
 
         /// "fx,fy,cx,cy", "f", or a file.
@@ -109,6 +152,10 @@ extension Landmark {
             var s = String(format: "%@: localized, camera at (%.3f, %.3f, %.3f), %d inliers, RMSE %.2f px, confidence %.2f [%.1f ms]",
                            name, c.x, c.y, c.z, r.inliers, r.rmsePx ?? 0, r.confidence, r.timings.total)
             if r.focalEstimated, let k = r.intrinsics { s += String(format: ", estimated focal %.1f px", k.fx) }
+            if let prior = r.prior {
+                s += prior.used ? String(format: ", prior used (%.2f m, %.2f° from it)", prior.offsetMetres ?? 0, prior.offsetDegrees ?? 0)
+                    : ", prior not used: \(prior.rejectedReason ?? "")"
+            }
             return s
         }
     }
