@@ -173,7 +173,7 @@ public enum MapScaling {
             case .priors: "gravity from priors"
             default: "gravity: \(g.source.rawValue)"
             }
-            map.metadata.alignment = "\(gravity); scale from a measured distance, \(frame.scale.detail!)"
+            map.metadata.alignment = String(format: "%@; scale from a measured distance (±%.2g %%)", gravity, 100 * relative)
         }
         return MeasuredScale(from: pa, to: pb, mapDistance: mapDistance, metres: metres, scale: factor,
                              relativeUncertainty: relative, frame: frame)
