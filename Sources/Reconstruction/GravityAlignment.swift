@@ -82,11 +82,21 @@ public func estimateUpFromCameras(cameraFromLandmark rotations: [Quaternion],
     }
     let degree = Double.pi / 180
 
-    // 1. Start: the component-wise median of the ups (COLMAP).
-    var g = Vec3(medianOf(axes.map { $0.up.x }), medianOf(axes.map { $0.up.y }), medianOf(axes.map { $0.up.z }))
-    if length(g) < 1e-9 { g = axes.reduce(Vec3.zero) { $0 + $1.up } }
-    if length(g) < 1e-9 { g = axes[0].up }
-    g = normalize(g)
+    // 1. Start: the direction most perpendicular to the x axes, the ups weighing 10⁻³ as much
+    //    (they only settle directions the x axes leave free, e.g. one heading only), signed
+    //    like the component-wise median of the ups (COLMAP's estimate). Starting from the
+    //    median itself would let the reweighting settle there: measured from a pitched
+    //    mean, the x axes look rolled and the ups agree, so the ups would keep the weight.
+    var medianUp = Vec3(medianOf(axes.map { $0.up.x }), medianOf(axes.map { $0.up.y }), medianOf(axes.map { $0.up.z }))
+    if length(medianUp) < 1e-9 { medianUp = axes.reduce(Vec3.zero) { $0 + $1.up } }
+    var start = [Double](repeating: 0, count: 9)
+    for axis in axes {
+        let x = [axis.x.x, axis.x.y, axis.x.z], u = [axis.up.x, axis.up.y, axis.up.z]
+        for j in 0..<3 { for k in 0..<3 { start[j * 3 + k] += x[j] * x[k] + 1e-3 * ((j == k ? 1 : 0) - u[j] * u[k]) } }
+    }
+    let startEigen = normalizedEigen(start)
+    var g = normalize(Vec3(startEigen.vectors[2][0], startEigen.vectors[2][1], startEigen.vectors[2][2]))
+    if dot(g, medianUp) < 0 { g = -g }
 
     func residuals(_ g: Vec3) -> (roll: [Double], tilt: [Double]) {
         (axes.map { asin(min(1, max(-1, dot($0.x, g)))) }, axes.map { acos(min(1, max(-1, dot($0.up, g)))) })

@@ -71,21 +71,26 @@ import Synthetic
     /// A consistent scene turned by a known rotation: aligning brings +Y back to up, moves
     /// points and cameras together (projections unchanged) and records the estimate.
     @Test func alignsAWholeMap() throws {
+        // SyntheticScene's points, seen by 8 level cameras (world +Y up) on a ±40° arc, 1–4 m up.
         let scene = SyntheticScene(seed: 4, pointCount: 50, cameraCount: 8)
+        let cameras = (0..<8).map { i -> Rigid3 in
+            let a = (Double(i) / 7 - 0.5) * 1.4
+            return Rigid3.cameraLookingAt(eye: Vec3(8 * sin(a), 1 + Double(i % 4), -8 * cos(a)), target: .zero)
+        }
         let turn = Sim3(rotation: Quaternion(axis: normalize(Vec3(1, 2, 0.5)), angle: 1.1))
         var map = FeatureMap(metadata: MapMetadata(name: "turned"), cameras: [MapCamera(id: 1, intrinsics: scene.intrinsics)])
-        for (i, c) in scene.cameras.enumerated() {
+        for (i, c) in cameras.enumerated() {
             map.keyframes.append(Keyframe(id: Int64(i + 1), name: "\(i).png", cameraID: 1, cameraFromLandmark: turn.transformCameraPose(c)))
         }
         for (i, p) in scene.points.enumerated() { map.points.append(MapPoint(id: Int64(i + 1), position: turn.apply(p))) }
         let before = map.points.map { p in map.keyframes.map { scene.intrinsics.project($0.cameraFromLandmark * p.position) } }
 
         let estimate = try alignToCameraUp(&map)
-        // Exact level cameras over a ±26° arc: the x axes fix up to a few hundredths of a degree.
-        #expect(Self.angleDegrees(estimate.up, turn.rotation * Vec3.up) < 0.1)
+        // Exact level cameras: the x axes fix up exactly.
+        #expect(Self.angleDegrees(estimate.up, turn.rotation * Vec3.up) < 0.01)
         for k in map.keyframes {
-            // SyntheticScene's cameras are level: their x axes are horizontal again.
-            #expect(abs(k.cameraFromLandmark.rotation.matrix.rows.0.y) < 2e-3)
+            // The cameras are level: their x axes are horizontal again.
+            #expect(abs(k.cameraFromLandmark.rotation.matrix.rows.0.y) < 1e-4)
         }
         for (i, p) in map.points.enumerated() {
             for (j, k) in map.keyframes.enumerated() {
