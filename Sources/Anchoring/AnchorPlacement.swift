@@ -51,9 +51,9 @@ public struct AnchorPlacementOptions: Sendable {
     /// gravity-aligned up, yaw 0 faces the landmark's +Z and 90 faces its +X.
     public var yawDegrees: Double?
     /// A surface within this angle of horizontal takes gravity (landmark +Y) as up, when the
-    /// map is metric (gravity-aligned); otherwise up is the surface normal.
+    /// map is gravity-aligned (metric, or levelled from its cameras); otherwise up is the surface normal.
     public var horizontalToleranceDegrees: Double = 30
-    /// Up is gravity (landmark +Y) whatever the surface's tilt, on a metric map: for a
+    /// Up is gravity (landmark +Y) whatever the surface's tilt, on a gravity-aligned map: for a
     /// performer standing at the edge of a ledge whose narrow top holds no map points (the
     /// ray then meets the ledge's face just below its edge).
     public var upright: Bool = false
@@ -204,7 +204,7 @@ public enum AnchorPlacer {
                             options: AnchorPlacementOptions) -> Rigid3 {
         let tolerance = options.horizontalToleranceDegrees * .pi / 180
         let nearHorizontal = acos(min(1, abs(dot(surfaceNormal, .up)))) <= tolerance
-        let up = (map.metadata.isMetric && (nearHorizontal || options.upright)) ? Vec3.up : surfaceNormal
+        let up = (map.metadata.isGravityAligned && (nearHorizontal || options.upright)) ? Vec3.up : surfaceNormal
         func onPlane(_ v: Vec3) -> Vec3 { v - up * dot(v, up) }
         var reference = onPlane(Vec3(0, 0, 1))
         if length(reference) < 1e-6 { reference = onPlane(Vec3(1, 0, 0)) }

@@ -6,7 +6,8 @@ import Features
 /// one map and are the store's primary keys.
 ///
 /// Frame: the landmark frame. When `metadata.isMetric` it is metres, Y up (gravity-aligned);
-/// otherwise it is the reconstruction's own arbitrary gauge and scale.
+/// otherwise it is the reconstruction's own scale, Y up when `metadata.resolvedFrame.gravity`
+/// has a source (camera-up), else the reconstruction's own orientation too.
 public struct FeatureMap: Sendable, Equatable {
     public var metadata: MapMetadata
     public var cameras: [MapCamera]
@@ -41,7 +42,8 @@ public struct MapMetadata: Sendable, Equatable, Codable {
     /// The landmark's id (the file's stem by default), e.g. "gate".
     public var name: String
     public var featureKind: FeatureKind
-    /// True when the frame is metres, Y up (aligned to priors or imported as metric).
+    /// True when the frame is metres, Y up (aligned to priors, camera-up gravity plus a
+    /// measured distance, or imported as metric).
     public var isMetric: Bool
     /// How the metric frame was obtained, e.g. "priors: 40 cameras, RMS 0.004 m"; nil when not metric.
     public var alignment: String?
@@ -49,12 +51,18 @@ public struct MapMetadata: Sendable, Equatable, Codable {
     public var createdAt: Double
     /// Free text: the tool and options that made the map.
     public var generator: String
+    /// How up and scale were found (schema version 4); nil when not recorded (older files,
+    /// imports). Read `resolvedFrame` for what a missing record implies.
+    public var frame: FrameProvenance?
 
     public init(name: String, featureKind: FeatureKind = .sift, isMetric: Bool = false,
                 alignment: String? = nil, createdAt: Double = 0, generator: String = "landmark") {
         self.name = name; self.featureKind = featureKind; self.isMetric = isMetric
         self.alignment = alignment; self.createdAt = createdAt; self.generator = generator
     }
+
+    /// Whether +Y is up (against gravity): a metric map, or one levelled from its cameras.
+    public var isGravityAligned: Bool { isMetric || resolvedFrame.gravity.source.isKnown }
 }
 
 /// One physical camera (intrinsics shared by the keyframes that reference it).

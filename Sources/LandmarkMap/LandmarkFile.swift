@@ -95,7 +95,7 @@ public struct LandmarkFile: Sendable {
         do {
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
             return try queue.read { db in
-                let metadata = try Self.readMetadata(db, path: path)
+                let metadata = try Self.readMetadata(db, path: path, version: version)
                 func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
                 let anchorNames = version >= 2
                     ? try String.fetchAll(db, sql: "SELECT name FROM anchors ORDER BY name") : []
@@ -121,7 +121,7 @@ public struct LandmarkFile: Sendable {
         let path = self.path, version = schemaVersion
         do {
             return try queue.read { db in
-                let metadata = try Self.readMetadata(db, path: path)
+                let metadata = try Self.readMetadata(db, path: path, version: version)
                 let cameras = try CameraRecord.order(CameraRecord.Columns.id).fetchAll(db).map(\.camera)
                 let keyframes = try KeyframeRecord.order(KeyframeRecord.Columns.id).fetchAll(db).map(\.keyframe)
                 let keyframeIDs = Set(keyframes.map(\.id))
@@ -181,7 +181,7 @@ public struct LandmarkFile: Sendable {
             .map(\.anchor)
     }
 
-    private static func readMetadata(_ db: Database, path: String) throws -> MapMetadata {
+    private static func readMetadata(_ db: Database, path: String, version: Int) throws -> MapMetadata {
         let rows = try MetadataRecord.fetchAll(db)
         guard rows.count == 1 else {
             throw LandmarkStoreError.inconsistent(path: path, detail: "the metadata table has \(rows.count) rows, expected 1")
@@ -190,7 +190,15 @@ public struct LandmarkFile: Sendable {
         guard FeatureKind(rawValue: kind) != nil else {
             throw LandmarkStoreError.inconsistent(path: path, detail: "unknown feature kind '\(kind)'")
         }
-        return rows[0].metadata
+        var metadata = rows[0].metadata
+        if version >= 4 {
+            let frames = try FrameRecord.fetchAll(db)
+            guard frames.count <= 1 else {
+                throw LandmarkStoreError.inconsistent(path: path, detail: "the frame table has \(frames.count) rows, expected at most 1")
+            }
+            metadata.frame = frames.first?.frame
+        }
+        return metadata
     }
 
     // MARK: Integrity
@@ -246,6 +254,12 @@ public struct LandmarkFile: Sendable {
                             throw LandmarkStoreError.inconsistent(path: path, detail: "\(bad) rows of \(table).\(name) are not of type \(type)")
                         }
                     }
+                }
+                if version >= 4 {
+                    func list(_ names: [String]) -> String { names.map { "'\($0)'" }.joined(separator: ", ") }
+                    let gravity = list(GravityEstimate.Source.allCases.map(\.rawValue)), scale = list(ScaleEstimate.Source.allCases.map(\.rawValue))
+                    let bad = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM frame WHERE gravitySource NOT IN (\(gravity)) OR scaleSource NOT IN (\(scale))") ?? 0
+                    if bad > 0 { throw LandmarkStoreError.inconsistent(path: path, detail: "the frame row names an unknown gravity or scale source") }
                 }
                 for table in version >= 3 ? ["points", "orbPoints"] : ["points"] {
                     let badColors = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE red NOT BETWEEN 0 AND 255 OR green NOT BETWEEN 0 AND 255 OR blue NOT BETWEEN 0 AND 255") ?? 0

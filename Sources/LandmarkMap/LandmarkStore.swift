@@ -134,6 +134,7 @@ public enum LandmarkStore {
         try StoreSchema.makeMigrator().migrate(queue)
         try queue.write { db in
             try MetadataRecord(metadata: map.metadata).insert(db)
+            if let frame = map.metadata.frame { try FrameRecord(frame: frame).insert(db) }
             for camera in map.cameras.sorted(by: { $0.id < $1.id }) { try CameraRecord(camera: camera).insert(db) }
             for keyframe in map.keyframes.sorted(by: { $0.id < $1.id }) { try KeyframeRecord(keyframe: keyframe).insert(db) }
             try insert(map.points, into: "points", observations: "observations", withPatches: false, db)

@@ -14,6 +14,15 @@ enum MapValidation {
         let md = map.metadata
         if md.name.isEmpty { return "metadata.name is empty" }
         if !md.createdAt.isFinite { return "metadata.createdAt is not finite" }
+        if let frame = md.frame {
+            let g = frame.gravity, sc = frame.scale
+            guard g.cameraCount >= 0, g.spreadDegrees.isFinite, g.spreadDegrees >= 0, g.uncertaintyDegrees.isFinite, g.uncertaintyDegrees >= 0 else {
+                return "metadata.frame.gravity needs a camera count, spread and uncertainty ≥ 0 and finite"
+            }
+            guard sc.relativeUncertainty.isFinite, sc.relativeUncertainty >= 0 else {
+                return "metadata.frame.scale.relativeUncertainty must be finite and ≥ 0"
+            }
+        }
 
         var cameraIDs = Set<Int64>()
         for camera in map.cameras {

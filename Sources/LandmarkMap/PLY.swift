@@ -14,7 +14,8 @@ public enum PLY {
     public static func pointCloud(_ map: FeatureMap, includeCameras: Bool = false, encoding: Encoding = .binary) -> Data {
         var vertices: [(Vec3, SIMD3<UInt8>)] = map.points.map { ($0.position, $0.color) }
         if includeCameras { vertices += map.keyframes.map { ($0.center, SIMD3<UInt8>(255, 0, 0)) } }
-        let frame = map.metadata.isMetric ? "metres, Y up" : "the map's own scale (not metric)"
+        let frame = map.metadata.isMetric ? "metres, Y up"
+            : map.metadata.isGravityAligned ? "Y up, the map's own scale (not metric)" : "the map's own scale (not metric)"
         var header = """
             ply
             format \(encoding == .binary ? "binary_little_endian" : "ascii") 1.0

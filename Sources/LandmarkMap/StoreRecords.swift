@@ -248,3 +248,41 @@ extension AnchorRecord: FetchableRecord, PersistableRecord {
         container[Columns.createdAt] = anchor.createdAt
     }
 }
+
+/// The row of `frame` (schema version 4): `MapMetadata.frame`.
+struct FrameRecord: Equatable {
+    var frame: FrameProvenance
+}
+
+extension FrameRecord: FetchableRecord, PersistableRecord {
+    static let databaseTableName = "frame"
+    enum Columns {
+        static let id = Column("id"), gravitySource = Column("gravitySource"), gravityCameras = Column("gravityCameras")
+        static let gravitySpreadDegrees = Column("gravitySpreadDegrees"), gravityUncertaintyDegrees = Column("gravityUncertaintyDegrees")
+        static let scaleSource = Column("scaleSource"), scaleRelativeUncertainty = Column("scaleRelativeUncertainty")
+        static let scaleDetail = Column("scaleDetail")
+    }
+    static var databaseSelection: [any SQLSelectable] {
+        [Columns.gravitySource, Columns.gravityCameras, Columns.gravitySpreadDegrees, Columns.gravityUncertaintyDegrees,
+         Columns.scaleSource, Columns.scaleRelativeUncertainty, Columns.scaleDetail]
+    }
+    /// Unknown source names read as `.unknown` (validation reports them).
+    init(row: Row) throws {
+        let gravity: String = try row.decode(atIndex: 0), scale: String = try row.decode(atIndex: 4)
+        frame = try FrameProvenance(
+            gravity: GravityEstimate(source: GravityEstimate.Source(rawValue: gravity) ?? .unknown, cameraCount: row.decode(atIndex: 1),
+                                     spreadDegrees: row.decode(atIndex: 2), uncertaintyDegrees: row.decode(atIndex: 3)),
+            scale: ScaleEstimate(source: ScaleEstimate.Source(rawValue: scale) ?? .unknown, relativeUncertainty: row.decode(atIndex: 5),
+                                 detail: row.decode(atIndex: 6)))
+    }
+    func encode(to container: inout PersistenceContainer) {
+        container[Columns.id] = 1
+        container[Columns.gravitySource] = frame.gravity.source.rawValue
+        container[Columns.gravityCameras] = frame.gravity.cameraCount
+        container[Columns.gravitySpreadDegrees] = frame.gravity.spreadDegrees
+        container[Columns.gravityUncertaintyDegrees] = frame.gravity.uncertaintyDegrees
+        container[Columns.scaleSource] = frame.scale.source.rawValue
+        container[Columns.scaleRelativeUncertainty] = frame.scale.relativeUncertainty
+        container[Columns.scaleDetail] = frame.scale.detail
+    }
+}

@@ -9,7 +9,7 @@ enum StoreSchema {
     static let applicationID: Int32 = 0x4C4D_524B
 
     /// Migration identifiers in order; index + 1 is the schema version each one produces.
-    static let migrationIdentifiers = ["v1-core", "v2-anchors", "v3-orb-layer"]
+    static let migrationIdentifiers = ["v1-core", "v2-anchors", "v3-orb-layer", "v4-frame"]
     static var version: Int { migrationIdentifiers.count }
 
     /// Tables each schema version must have.
@@ -17,6 +17,7 @@ enum StoreSchema {
         var tables = ["metadata", "cameras", "keyframes", "points", "observations"]
         if version >= 2 { tables.append("anchors") }
         if version >= 3 { tables += ["orbPoints", "orbObservations"] }
+        if version >= 4 { tables.append("frame") }
         return tables
     }
 
@@ -113,6 +114,26 @@ enum StoreSchema {
                 CREATE UNIQUE INDEX orbObservations_keyframe_keypoint ON orbObservations(keyframeId, keypointIndex);
                 CREATE INDEX orbObservations_pointId ON orbObservations(pointId);
                 PRAGMA user_version = 3;
+                """)
+        }
+
+        // v4 (frozen): how the frame's up and scale were found (issue 23), at most one row.
+        // No row: not recorded (a file from before v4 upgraded in place, or an import).
+        // Sources are 'priors' | 'camera-up' | 'none' | 'unknown' (gravity) and 'priors' |
+        // 'measured-distance' | 'none' | 'unknown' (scale); 0 in a number means unknown.
+        migrator.registerMigration("v4-frame") { db in
+            try db.execute(sql: """
+                CREATE TABLE frame (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    gravitySource TEXT NOT NULL,
+                    gravityCameras INTEGER NOT NULL,
+                    gravitySpreadDegrees REAL NOT NULL,
+                    gravityUncertaintyDegrees REAL NOT NULL,
+                    scaleSource TEXT NOT NULL,
+                    scaleRelativeUncertainty REAL NOT NULL,
+                    scaleDetail TEXT
+                );
+                PRAGMA user_version = 4;
                 """)
         }
         return migrator

@@ -72,6 +72,7 @@ struct LandmarkRoutes: Sendable {
             "featureKind": m.featureKind.rawValue,
             "frame": m.isMetric
                 ? "landmark frame: right-handed, Y up, metres"
+                : m.isGravityAligned ? "reconstruction frame: Y up (gravity from the cameras), arbitrary scale"
                 : "reconstruction frame: arbitrary orientation and scale",
             "scale": m.isMetric ? "metric" : "arbitrary",
             "alignment": m.alignment ?? NSNull(),

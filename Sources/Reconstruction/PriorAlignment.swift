@@ -82,5 +82,18 @@ public func alignToPriors(_ map: inout FeatureMap, priors: CameraPriors, seed: U
     let text = String(format: "priors: %d of %d cameras, RMS %.4f m, scale %.6g", used.count, src.count, rms, s.scale)
     map.metadata.isMetric = true
     map.metadata.alignment = text
+    // How sure: a similarity fitted to n centres with residual RMS σ spread over a radius ρ
+    // is off by about σ / (ρ √n) in relative scale and in rotation (radians).
+    let usedMean = used.map { dst[$0] }.reduce(Vec3.zero, +) / Double(used.count)
+    let radius = (used.map { let d = distance(dst[$0], usedMean); return d * d }.reduce(0, +) / Double(used.count)).squareRoot()
+    let relative = radius > 0 ? rms / (radius * Double(used.count).squareRoot()) : 0
+    let tilts = map.keyframes.map { k -> Double in
+        let up = -k.cameraFromLandmark.rotation.matrix.rows.1
+        return acos(min(1, max(-1, up.y))) * 180 / .pi
+    }.sorted()
+    map.metadata.frame = FrameProvenance(
+        gravity: GravityEstimate(source: .priors, cameraCount: used.count, spreadDegrees: tilts.isEmpty ? 0 : tilts[tilts.count / 2],
+                                 uncertaintyDegrees: relative * 180 / .pi),
+        scale: ScaleEstimate(source: .priors, relativeUncertainty: relative, detail: text))
     return text
 }

@@ -26,6 +26,7 @@ extension Landmark.Register: GlobalOptionsCommand {}
 extension Landmark.Synth: GlobalOptionsCommand {}
 extension Landmark.Localize: GlobalOptionsCommand {}
 extension Landmark.Info: GlobalOptionsCommand {}
+extension Landmark.Scale: GlobalOptionsCommand {}
 extension Landmark.Demo: GlobalOptionsCommand {}
 extension Landmark.Preview: GlobalOptionsCommand {}
 extension Landmark.Serve: GlobalOptionsCommand {}

@@ -13,7 +13,7 @@ struct Landmark: AsyncParsableCommand {
         commandName: "landmark",
         abstract: "LandmarkAR: visual positioning, asset optimization and motion retargeting for landmark AR.",
         version: version,
-        subcommands: [Register.self, Anchor.self, Batch.self, Info.self, Export.self, Import.self, Synth.self, Mocap.self,
+        subcommands: [Register.self, Anchor.self, Batch.self, Info.self, Scale.self, Export.self, Import.self, Synth.self, Mocap.self,
                       Localize.self, Serve.self, Asset.self, Preview.self, Demo.self]
     )
 

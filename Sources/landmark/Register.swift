@@ -13,7 +13,10 @@ extension Landmark {
             discussion: """
             Photos are the JPEG/PNG files of the folder. Without --intrinsics the focal length is \
             guessed (1.2 × the longer side) and refined. With --priors (camera centres in metres, \
-            Y up) the map is aligned to metres; otherwise it keeps its own scale.
+            Y up) the map is aligned to metres. Without, it keeps its own scale but is turned so \
+            that +Y is the up the cameras agree on (photos taken upright; --gravity none keeps \
+            the reconstruction's orientation); `landmark scale` then makes it metric from one \
+            measured distance.
 
             Given a landmark.yaml (or the registry folder holding one, e.g. Landmarks/gate), its \
             photos, intrinsics, priors and registration settings are used (--seed still overrides \
@@ -32,6 +35,9 @@ extension Landmark {
 
         @Option(help: "Camera centres in metres (ground_truth.json format: images[].name + cameraFromWorld, or center).")
         var priors: String?
+
+        @Option(help: "Without --priors: camera-up turns the map so +Y is the cameras' mean up (photos taken upright); none keeps the reconstruction's orientation.")
+        var gravity: GravityMode = .cameraUp
 
         @OptionGroup var global: GlobalOptions
 
@@ -103,19 +109,26 @@ extension Landmark {
             if let intrinsics { options.intrinsics = try IntrinsicsPrior.load(from: URL(fileURLWithPath: intrinsics)) }
             let cameraPriors = try priors.map { try CameraPriors.load(from: URL(fileURLWithPath: $0)) }
             try Self.register(photos: URL(fileURLWithPath: photos), options: options, priors: cameraPriors, seed: seed,
-                              out: URL(fileURLWithPath: out!), outLabel: out!)
+                              out: URL(fileURLWithPath: out!), outLabel: out!, gravity: gravity)
         }
 
         /// Reconstructs, aligns to the priors when given, writes the map and prints the figures.
         static func register(photos: URL, options: ReconstructionOptions, priors: CameraPriors?, seed: UInt64,
-                             out outURL: URL, outLabel: String) throws {
+                             out outURL: URL, outLabel: String, gravity: GravityMode = .cameraUp) throws {
             let start = Date()
             let collection = try PhotoCollection.scan(photos)
             for w in collection.warnings { printError("warning: \(w)") }
             let name = outURL.deletingPathExtension().lastPathComponent
             var result = try reconstruct(collection, options: options, name: name) { printError("warning: \($0)") }
             var frame = "own scale (no priors; not metric)"
-            if let priors { frame = try alignToPriors(&result.map, priors: priors, seed: seed) }
+            if let priors {
+                frame = try alignToPriors(&result.map, priors: priors, seed: seed)
+            } else if gravity == .cameraUp, result.map.keyframes.count >= CameraUpOptions().minCameras {
+                frame = try alignToCameraUp(&result.map).summary
+            } else {
+                if gravity == .cameraUp { printError("warning: \(result.map.keyframes.count) registered photos are too few to find up; the map keeps the reconstruction's orientation") }
+                result.map.metadata.frame = FrameProvenance()
+            }
             try LandmarkStore.write(result.map, to: outURL)
             let s = result.stats
             print("registered \(s.registeredCount)/\(s.imageCount) photos, \(s.pointCount) points, "
@@ -130,3 +143,9 @@ extension Landmark {
 }
 
 extension FeatureKind: ExpressibleByArgument {}
+
+/// `register --gravity`: how a map without priors is oriented.
+enum GravityMode: String, ExpressibleByArgument, CaseIterable {
+    case cameraUp = "camera-up"
+    case none
+}

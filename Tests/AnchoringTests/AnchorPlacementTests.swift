@@ -4,29 +4,12 @@ import Geometry
 import LandmarkMap
 @testable import Anchoring
 import Estimators
+import Synthetic
 
 /// A box building (20 × 12 × 10 m, roof at y = 12) on a ground plane, sampled as map points
-/// with 5 mm noise, seen by one camera up and to the side.
+/// with 5 mm noise, seen by one camera up and to the side (`SyntheticFeatureMap.building`).
 func makeBuildingMap(seed: UInt64 = 3, metric: Bool = true) -> FeatureMap {
-    var rng = SplitMix64(seed: seed)
-    var points: [MapPoint] = []
-    func add(_ p: Vec3) {
-        let noise = Vec3(rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()) * 0.005
-        points.append(MapPoint(id: Int64(points.count + 1), position: p + noise))
-    }
-    for _ in 0..<1500 { add(Vec3(Double.random(in: -10...10, using: &rng), 12, Double.random(in: -5...5, using: &rng))) }
-    for _ in 0..<1500 { add(Vec3(Double.random(in: -10...10, using: &rng), Double.random(in: 0...12, using: &rng), 5)) }
-    for _ in 0..<1500 { add(Vec3(Double.random(in: -20...20, using: &rng), 0, Double.random(in: 5...25, using: &rng))) }
-    let k = CameraIntrinsics(width: 1024, height: 768, fx: 800, fy: 800, cx: 512, cy: 384)
-    // Camera at (0, 22, 25) looking at (0, 8, 0).
-    let center = Vec3(0, 22, 25), target = Vec3(0, 8, 0)
-    let z = normalize(target - center)
-    let x = normalize(cross(Vec3(0, -1, 0), z))   // OpenCV: x right, y down, z forward
-    let y = cross(z, x)
-    let landmarkFromCamera = Rigid3(rotation: Matrix3(columns: x, y, z), translation: center)
-    let keyframe = Keyframe(id: 1, name: "0003.png", cameraID: 1, cameraFromLandmark: landmarkFromCamera.inverse)
-    return FeatureMap(metadata: MapMetadata(name: "box", isMetric: metric),
-                      cameras: [MapCamera(id: 1, intrinsics: k)], keyframes: [keyframe], points: points)
+    SyntheticFeatureMap.building(seed: seed, metric: metric)
 }
 
 @Suite struct AnchorPlacementTests {

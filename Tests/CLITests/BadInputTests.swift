@@ -83,7 +83,7 @@ import Imaging
 
     @Test func rootHelpListsEverySubcommand() throws {
         let help = try CLI.ok(["--help"]).stdout
-        for name in ["register", "anchor", "batch", "info", "export", "import", "synth", "mocap", "localize",
+        for name in ["register", "anchor", "batch", "info", "scale", "export", "import", "synth", "mocap", "localize",
                      "serve", "asset", "preview", "demo"] {
             #expect(help.contains("  \(name) "), "root help lists \(name)")
         }

@@ -64,15 +64,16 @@ import Testing
         try LandmarkStore.write(map, to: url)
 
         var migrator = StoreSchema.makeMigrator()
-        migrator.registerMigration("v4-failing") { db in
-            try db.execute(sql: "CREATE TABLE extra (id INTEGER PRIMARY KEY); PRAGMA user_version = 4; DELETE FROM observations")
+        let next = StoreSchema.version + 1
+        migrator.registerMigration("v\(next)-failing") { db in
+            try db.execute(sql: "CREATE TABLE extra (id INTEGER PRIMARY KEY); PRAGMA user_version = \(next); DELETE FROM observations")
             throw Boom()
         }
         let queue = try DatabaseQueue(path: url.path)
         #expect(throws: Boom.self) { try migrator.migrate(queue) }
         try queue.read { (db: Database) throws -> Void in
             #expect(try !db.tableExists("extra"))
-            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 3)
+            #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == StoreSchema.version)
             #expect(try migrator.appliedMigrations(db) == StoreSchema.migrationIdentifiers)
         }
         try queue.close()
@@ -85,15 +86,74 @@ import Testing
         let url = try Fixtures.scratchDirectory().appendingPathComponent("future.landmark")
         try LandmarkStore.write(Fixtures.map(), to: url)
         var migrator = StoreSchema.makeMigrator()
-        migrator.registerMigration("v4-future") { db in
-            try db.execute(sql: "CREATE TABLE future (id INTEGER PRIMARY KEY); PRAGMA user_version = 4")
+        let next = StoreSchema.version + 1
+        migrator.registerMigration("v\(next)-future") { db in
+            try db.execute(sql: "CREATE TABLE future (id INTEGER PRIMARY KEY); PRAGMA user_version = \(next)")
         }
         let queue = try DatabaseQueue(path: url.path)
         try migrator.migrate(queue)
         try queue.close()
-        let expected = LandmarkStoreError.newerSchema(path: url.path, fileVersion: 4, supportedVersion: 3,
-                                                     unknownMigrations: ["v4-future"])
+        let expected = LandmarkStoreError.newerSchema(path: url.path, fileVersion: next, supportedVersion: StoreSchema.version,
+                                                     unknownMigrations: ["v\(next)-future"])
         #expect(throws: expected) { try LandmarkStore.read(from: url) }
         #expect(throws: expected) { try LandmarkStore.addAnchor(Fixtures.anchor("roof"), to: url) }
+    }
+
+    /// A version 3 file (before the frame table) opens, records no frame provenance and reports
+    /// gravity and scale "none" (not metric) or "unknown" (marked metric); upgraded in place by
+    /// addAnchor, it still reports the same.
+    @Test func aVersion3FileReportsNoFrameProvenance() throws {
+        let dir = try Fixtures.scratchDirectory()
+        for metric in [false, true] {
+            let url = dir.appendingPathComponent("v3-\(metric).landmark")
+            var map = Fixtures.map(seed: 32, orbPointCount: 3)
+            map.metadata.isMetric = metric
+            do {
+                let queue = try DatabaseQueue(path: url.path)
+                try StoreSchema.makeMigrator().migrate(queue, upTo: "v3-orb-layer")
+                try queue.write { db in
+                    try MetadataRecord(metadata: map.metadata).insert(db)
+                    for c in map.cameras { try CameraRecord(camera: c).insert(db) }
+                    for k in map.keyframes { try KeyframeRecord(keyframe: k).insert(db) }
+                    for p in map.points {
+                        try PointRecord(p).insert(db)
+                        for o in p.observations { try ObservationRecord(pointID: p.id, observation: o).insert(db) }
+                    }
+                }
+                try queue.close()
+            }
+            var expected = map
+            expected.orbPoints = []
+            let summary = try LandmarkStore.readMetadata(from: url)
+            #expect(summary.schemaVersion == 3 && summary.metadata.frame == nil)
+            let resolved = summary.metadata.resolvedFrame
+            #expect(resolved.gravity.source == (metric ? .unknown : GravityEstimate.Source.none))
+            #expect(resolved.scale.source == (metric ? .unknown : ScaleEstimate.Source.none))
+            #expect(summary.metadata.isGravityAligned == metric)
+            #expect(try LandmarkStore.read(from: url) == expected)
+            try LandmarkStore.validate(url)
+
+            try LandmarkStore.addAnchor(Fixtures.anchor("roof"), to: url)
+            let upgraded = try LandmarkStore.readMetadata(from: url)
+            #expect(upgraded.schemaVersion == LandmarkStore.schemaVersion && upgraded.metadata.frame == nil)
+            #expect(upgraded.metadata.resolvedFrame == resolved)
+            try LandmarkStore.validate(url)
+        }
+    }
+
+    /// The frame provenance round-trips exactly; an invalid one is refused before writing.
+    @Test func frameProvenanceRoundTrips() throws {
+        let url = try Fixtures.scratchDirectory().appendingPathComponent("frame.landmark")
+        var map = Fixtures.map(seed: 33)
+        map.metadata.frame = FrameProvenance(
+            gravity: GravityEstimate(source: .cameraUp, cameraCount: 38, spreadDegrees: 31.25, uncertaintyDegrees: 0.0123),
+            scale: ScaleEstimate(source: .measuredDistance, relativeUncertainty: 0.0021, detail: "0001.png (1, 2) – 0002.png (3, 4): 1.5 map units = 2 m"))
+        try LandmarkStore.write(map, to: url)
+        #expect(try LandmarkStore.read(from: url) == map)
+        #expect(try LandmarkStore.readMetadata(from: url).metadata.frame == map.metadata.frame)
+        try LandmarkStore.validate(url)
+
+        map.metadata.frame?.gravity.spreadDegrees = .nan
+        #expect(throws: LandmarkStoreError.self) { try LandmarkStore.write(map, to: url.deletingLastPathComponent().appendingPathComponent("bad.landmark")) }
     }
 }

@@ -22,7 +22,7 @@ extension Landmark.Anchor {
         var at: [Double] = []
         @Option(help: "Yaw in degrees about the anchor's up (0 faces the landmark's +Z); default: face the capture cameras.")
         var yaw: Double?
-        @Flag(help: "Stand upright (up = the landmark's +Y) even on a tilted or vertical surface, e.g. at the edge of a narrow ledge whose top holds no map points. Needs a metric map.")
+        @Flag(help: "Stand upright (up = the landmark's +Y) even on a tilted or vertical surface, e.g. at the edge of a narrow ledge whose top holds no map points. Needs a gravity-aligned map (priors or camera-up).")
         var upright = false
         @OptionGroup var global: GlobalOptions
 

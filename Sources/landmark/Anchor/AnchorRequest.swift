@@ -19,7 +19,7 @@ struct AnchorRequest {
     var target: AnchorTarget
     /// Degrees about the anchor's up (0 faces +Z); nil: face the capture cameras.
     var yawDegrees: Double?
-    /// Stand upright (+Y) even on a tilted surface; needs a metric map.
+    /// Stand upright (+Y) even on a tilted surface; needs a gravity-aligned map.
     var upright = false
 
     /// What was placed, with the line `anchor add` prints.
@@ -27,11 +27,16 @@ struct AnchorRequest {
         var anchor: LandmarkMap.Anchor
         var placement: AnchorPlacement
         var isMetric: Bool
+        var isGravityAligned = false
         var text: String {
             let p = anchor.position, u = anchor.up
             var line = String(format: "anchor '%@' at (%.3f, %.3f, %.3f), up (%.3f, %.3f, %.3f), on a surface of %d map points (RMS %.4f)",
                               anchor.name, p.x, p.y, p.z, u.x, u.y, u.z, placement.supportPoints, placement.rmsDistance)
-            if !isMetric { line += "\nnote: this map is in its own scale (not metric); positions are in map units" }
+            if !isMetric {
+                line += isGravityAligned
+                    ? "\nnote: this map is Y up but in its own scale (not metric); positions are in map units (`landmark scale` makes it metric)"
+                    : "\nnote: this map is in its own scale (not metric); positions are in map units"
+            }
             return line
         }
     }
@@ -45,8 +50,8 @@ struct AnchorRequest {
         var options = AnchorPlacementOptions(yawDegrees: yawDegrees)
         options.seed = 0
         options.upright = upright
-        if upright, !featureMap.metadata.isMetric {
-            throw CLIError("--upright needs a metric, gravity-aligned map (register with --priors); \(url.relativePath) keeps its own scale")
+        if upright, !featureMap.metadata.isGravityAligned {
+            throw CLIError("--upright needs a gravity-aligned map (register with --priors, or without them and the default --gravity camera-up); \(url.relativePath) keeps the reconstruction's orientation")
         }
         let placement: AnchorPlacement
         switch target {
@@ -55,6 +60,7 @@ struct AnchorRequest {
         }
         let anchor = placement.anchor(named: name)
         try LandmarkStore.addAnchor(anchor, to: url)
-        return Placed(anchor: anchor, placement: placement, isMetric: featureMap.metadata.isMetric)
+        return Placed(anchor: anchor, placement: placement, isMetric: featureMap.metadata.isMetric,
+                      isGravityAligned: featureMap.metadata.isGravityAligned)
     }
 }
