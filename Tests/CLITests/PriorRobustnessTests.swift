@@ -90,3 +90,65 @@ import Synthetic
         #expect(missing.status != 0 && missing.stderr.contains("neither a JSON pose nor a file"), "\(missing.summary)")
     }
 }
+
+/// The server gives the same guarantee: `landmark serve` over the fixture's map, queried by
+/// curl (a client that is not the server's code) with each frame's prior taken from another
+/// query's place.
+@Suite struct ServedPriorTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs curl"))
+    func aWrongPlacePriorIsRejectedByTheServer() async throws {
+        let fx = try await SyntheticFixture.get()
+        let folder = try CLI.scratch("serve-prior")
+        try FileManager.default.copyItem(at: fx.map, to: folder.appendingPathComponent("gate.landmark"))
+        let exe = try #require(CLI.executable)
+        let port = Int.random(in: 20_000..<40_000)
+        let server = Process()
+        server.executableURL = exe
+        server.arguments = ["serve", "--landmarks", folder.path, "--port", "\(port)", "--log-level", "warning"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+
+        func curl(_ args: [String]) throws -> (status: Int, body: String) {
+            let out = folder.appendingPathComponent("curl-\(UUID().uuidString)")
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            p.arguments = ["-s", "-o", out.path, "-w", "%{http_code}"] + args
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            try p.run()
+            let code = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            let body = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+            return (Int(code) ?? 0, body)
+        }
+        let base = "http://127.0.0.1:\(port)"
+        var ready = false
+        for _ in 0..<240 where !ready {
+            ready = try curl(["\(base)/healthz"]).status == 200
+            if !ready { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        try #require(ready, "landmark serve did not answer /healthz on port \(port)")
+
+        let queries = fx.groundTruth.queries
+        let q0 = queries[0]
+        let intrinsics = "fx=\(q0.fx)&fy=\(q0.fy)&cx=\(q0.cx)&cy=\(q0.cy)"
+        for (i, truth) in queries.enumerated() {
+            let other = queries[(i + 1) % queries.count].cameraFromWorld
+            let prior = #"{"rotation":\#(other.rotation),"translation":\#(other.translation)}"#
+            let image = fx.synth.appendingPathComponent(truth.name).path
+            let r = try curl(["-X", "POST", "--data-binary", "@\(image)", "-H", "Content-Type: image/png",
+                              "-H", "X-Prior-Pose: \(prior)", "\(base)/v1/landmarks/gate/localize?\(intrinsics)"])
+            try #require(r.status == 200, "\(truth.name): HTTP \(r.status): \(r.body)")
+            let object = try CLI.jsonObject(r.body)
+            let report = try #require(object["prior"] as? [String: Any], "\(r.body)")
+            #expect(report["used"] as? Bool == false && report["rejectedReason"] is String, "\(truth.name): \(r.body)")
+            guard object["status"] as? String == "localized" else { continue }
+            let inverse = try #require(object["landmarkFromCamera"] as? [String: Any])
+            let centre = try #require(CLI.doubles(inverse["translation"]))
+            let error = PoseMath.distance(centre, PoseMath.centre(truth.cameraFromWorld))
+            #expect(error < 0.1, "\(truth.name): answered \(error) m off with another query's prior: \(r.body)")
+        }
+    }
+}
