@@ -246,6 +246,23 @@ public final class Localizer: PoseLocalizing {
             return InlierCorrespondence(pixel: (kp.pixel + 0.5) / scale - 0.5, point: index.positions[finalCorrespondences[i].point],
                                         size: Double(kp.size) / scale)
         }
+        // The refined pose must still be one the prior's windows could have found: guided
+        // re-matching can carry a pose fitted to a repeated pattern (a window bay over) far
+        // from the prior while cold matches of the same pattern still agree with it.
+        if let prior, priorReport?.used == true, let k {
+            let moved = priorDisplacement(h, prior: prior, points: finalPoints, intrinsics: k)
+            let radius = priorWindowRadius(options, width: image.width, height: image.height)
+            if moved > radius {
+                var cold = try localize(frame, index: index, maxFeatures: maxFeatures, prior: nil, clock: &clock)
+                cold.prior = PriorReport(used: false, rejectedReason: String(
+                    format: "the pose refined from the prior's matches moved its inliers %.1f px from the prior (window %.1f px)", moved, radius))
+                if let pose = cold.cameraFromLandmark {
+                    cold.prior?.offsetMetres = length(pose.centerOfTargetInSource - prior.centerOfTargetInSource)
+                    cold.prior?.offsetDegrees = Quaternion.angleBetween(pose.rotation, prior.rotation) * 180 / .pi
+                }
+                return cold
+            }
+        }
         return answer(result)
     }
 
