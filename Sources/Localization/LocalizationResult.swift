@@ -93,6 +93,13 @@ public struct PriorReport: Sendable, Equatable {
         self.offsetMetres = offsetMetres; self.offsetDegrees = offsetDegrees
     }
 
+    /// Sets the offsets of `answer` (the answer's cameraFromLandmark; nothing when nil) from `prior`.
+    mutating func measureOffset(of answer: Rigid3?, from prior: Rigid3) {
+        guard let answer else { return }
+        offsetMetres = length(answer.centerOfTargetInSource - prior.centerOfTargetInSource)
+        offsetDegrees = Quaternion.angleBetween(answer.rotation, prior.rotation) * 180 / .pi
+    }
+
     /// `{"used":…,"rejectedReason":…,"offsetMetres":…,"offsetDegrees":…}`.
     public var jsonObject: [String: Any] {
         ["used": used, "rejectedReason": rejectedReason ?? NSNull(),

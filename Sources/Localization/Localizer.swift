@@ -199,10 +199,7 @@ public final class Localizer: PoseLocalizing {
         func answer(_ r: LocalizationResult) -> LocalizationResult {
             var r = withKind(r)
             r.prior = priorReport
-            if let prior, let pose = r.cameraFromLandmark {
-                r.prior?.offsetMetres = length(pose.centerOfTargetInSource - prior.centerOfTargetInSource)
-                r.prior?.offsetDegrees = Quaternion.angleBetween(pose.rotation, prior.rotation) * 180 / .pi
-            }
+            if let prior { r.prior?.measureOffset(of: r.cameraFromLandmark, from: prior) }
             return r
         }
         guard correspondences.count >= options.minInliers else {
@@ -256,10 +253,7 @@ public final class Localizer: PoseLocalizing {
                 var cold = try localize(frame, index: index, maxFeatures: maxFeatures, prior: nil, clock: &clock)
                 cold.prior = PriorReport(used: false, rejectedReason: String(
                     format: "the pose refined from the prior's matches moved its inliers %.1f px from the prior (window %.1f px)", moved, radius))
-                if let pose = cold.cameraFromLandmark {
-                    cold.prior?.offsetMetres = length(pose.centerOfTargetInSource - prior.centerOfTargetInSource)
-                    cold.prior?.offsetDegrees = Quaternion.angleBetween(pose.rotation, prior.rotation) * 180 / .pi
-                }
+                cold.prior?.measureOffset(of: cold.cameraFromLandmark, from: prior)
                 return cold
             }
         }
